@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+// No package dependencies: the standard library, Foundation and XCTest only.
+import PackageDescription
+
+let package = Package(
+    name: "AnonymousSummary",
+    products: [
+        .library(name: "AnonymousSummary", targets: ["AnonymousSummary"]),
+        .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
+        .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
+    ],
+    targets: [
+        // The audited core: YAML subset parser, catalogue, walk, closed payload, encoder.
+        // Standard library only (no Foundation), so reviewers and fuzzers have little to read.
+        .target(name: "AnonymousSummary"),
+        // The timed sender a host links to deliver the payload (Foundation for URLSession).
+        .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
+        // The command-line tool: prints exactly what would be sent.
+        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender"]),
+        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "TelemetrySender"]),
+        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary"]),
+    ]
+)

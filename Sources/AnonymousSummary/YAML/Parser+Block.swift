@@ -1,0 +1,240 @@
+extension Parser {
+    /// A block node whose first character is at `pos`, inside a parent indented `parentIndent`
+    /// (-1 at the top of a document). A block collection may start here only at the start of
+    /// a line or after `- ` (`collectionAllowed`); after `key: ` only a scalar or a flow
+    /// collection can. Returns at the start of the line after the node.
+    mutating func parseBlockNode(parentIndent n: Int, collectionAllowed: Bool) throws(YAMLError) -> YAMLNode {
+        let start = state
+        let column = pos - lineStart
+        let c = peek()
+        let next = peek(1)
+        switch c {
+        case 0x2D where Parser.isBlank(next):  // "- "
+            guard collectionAllowed else {
+                throw error("a block sequence cannot start here (after a key on the same line, or after a tab)")
+            }
+            return try parseBlockSequence(indent: column)
+        case 0x3F where Parser.isBlank(next):  // "? "
+            throw error("complex mapping keys ('? ') are not supported", .unsupported)
+        case 0x3A where Parser.isBlank(next):  // ": "
+            throw error("mapping entries with an empty key are not supported", .unsupported)
+        case 0x26:
+            throw error("anchors ('&') are not supported", .unsupported)
+        case 0x2A:
+            throw error("aliases ('*') are not supported", .unsupported)
+        case 0x21:
+            throw error("tags ('!') are not supported", .unsupported)
+        case 0x7C, 0x3E:  // | >
+            return try parseBlockScalar(parentIndent: n)
+        case 0x5B, 0x7B:  // [ {
+            let node = try parseFlowCollection(blockIndent: n)
+            skipSpaceTab()
+            if peek() == 0x3A {
+                throw error("collections as mapping keys are not supported", .unsupported)
+            }
+            try expectLineEnd(after: "the flow collection")
+            return node
+        case 0x22, 0x27:  // " '
+            let node = try parseQuotedScalar(blockIndent: n)
+            let singleLine = line == start.line
+            skipSpaceTab()
+            if peek() == 0x3A && (Parser.isBlank(peek(1))) {
+                guard singleLine else { throw error("an implicit key must be on a single line", at: start) }
+                guard collectionAllowed else {
+                    throw error("mapping values are not allowed here (a mapping cannot start on the line of its parent key)")
+                }
+                return try parseBlockMapping(indent: column, firstKey: node, keyStart: start)
+            }
+            try expectLineEnd(after: "the quoted scalar")
+            return node
+        case 0x25, 0x40, 0x60:  // % @ `
+            throw error("'\(Parser.describe(c))' cannot start a plain scalar; quote the value")
+        case 0x2C, 0x5D, 0x7D:
+            throw error("unexpected '\(Parser.describe(c))'")
+        case 0x23:
+            throw error("unexpected comment")
+        default:
+            let (first, firstEnd) = scanPlainLine(flow: false)
+            if peek() == 0x3A && Parser.isBlank(peek(1)) {
+                guard collectionAllowed else {
+                    throw error("mapping values are not allowed here (a mapping cannot start on the line of its parent key)")
+                }
+                try checkImplicitKeyLength(start.pos, firstEnd, at: start)
+                let key = try scalarNode(string(first, firstEnd), .plain, at: start)
+                return try parseBlockMapping(indent: column, firstKey: key, keyStart: start)
+            }
+            let node = try parsePlainContinuation(first: first, firstEnd: firstEnd, start: start, blockIndent: n, flow: false)
+            if peek() == 0x3A {
+                throw error("mapping values are not allowed here (an implicit key must be on a single line)")
+            }
+            try expectLineEnd(after: "the plain scalar")
+            return node
+        }
+    }
+
+    func checkImplicitKeyLength(_ from: Int, _ to: Int, at s: State) throws(YAMLError) {
+        if to - from > 1024 { throw error("an implicit key is longer than 1024 characters", at: s) }
+    }
+
+    /// The value after `key:` (with `pos` just after the colon) of a mapping indented `m`.
+    mutating func parseMappingValue(mappingIndent m: Int) throws(YAMLError) -> YAMLNode {
+        let colon = State(pos: pos - 1, line: line, lineStart: lineStart)
+        skipSpaceTab()
+        let c = peek()
+        if c == 0x23 || c == 0x0A || c == 0 {
+            return try parseNodeOnFollowingLines(parentIndent: m, sequenceAtParentIndent: true, emptyAt: colon)
+        }
+        return try parseBlockNode(parentIndent: m, collectionAllowed: false)
+    }
+
+    /// A node that starts on a later line (after `key:` or `- ` or `---` and an optional
+    /// comment), or an empty node if the next content line belongs to the parent. A block
+    /// sequence may sit at the parent's own indentation when it is a mapping's value.
+    mutating func parseNodeOnFollowingLines(parentIndent n: Int, sequenceAtParentIndent: Bool,
+                                            emptyAt emptyState: State) throws(YAMLError) -> YAMLNode {
+        try expectLineEnd(after: "the indicator")
+        skipBlankAndCommentLines()
+        if pos >= end || isDocumentMarker(at: pos) {
+            return try scalarNode("", .plain, at: emptyState)
+        }
+        let i = indentOfLine()
+        let first = byte(at: lineStart + i)
+        if i > n || (i == n && sequenceAtParentIndent && first == 0x2D && Parser.isBlank(byte(at: lineStart + i + 1))) {
+            pos = lineStart + i
+            if first == 0x09 { throw error("tab characters must not be used for indentation") }
+            return try parseBlockNode(parentIndent: n, collectionAllowed: true)
+        }
+        return try scalarNode("", .plain, at: emptyState)
+    }
+
+    /// A block mapping whose keys sit at column `m`; the first key is read, `pos` is at or
+    /// before its `:`. Returns at the start of the first line that is not part of it.
+    mutating func parseBlockMapping(indent m: Int, firstKey: YAMLNode, keyStart: State) throws(YAMLError) -> YAMLNode {
+        try enterCollection()
+        try countNode()
+        let start = keyStart
+        var pairs: [YAMLPair] = []
+        var keys = KeySet()
+        var key = firstKey
+        var currentKeyState = keyStart
+        while true {
+            skipSpaceTab()
+            // pos is at the ':' that follows the key
+            pos += 1
+            if !keys.insert(key.scalarValue ?? "") {
+                throw YAMLError(.duplicateKey, "duplicate key '\(key.scalarValue ?? "")' in this mapping",
+                                at: mark(of: currentKeyState))
+            }
+            let value = try parseMappingValue(mappingIndent: m)
+            pairs.append(YAMLPair(key: key, value: value))
+
+            skipBlankAndCommentLines()
+            if pos >= end || isDocumentMarker(at: pos) { break }
+            let i = indentOfLine()
+            if byte(at: lineStart + i) == 0x09 && i >= m {
+                pos = lineStart + i
+                throw error("tab characters must not be used for indentation")
+            }
+            if i < m { break }
+            pos = lineStart + i
+            if i > m { throw error("bad indentation: expected a key at column \(m + 1) or less") }
+            currentKeyState = state
+            key = try parseBlockMappingKey()
+        }
+        if pos < end { pos = lineStart }
+        leaveCollection()
+        return YAMLNode(.mapping(pairs), mark: mark(of: start))
+    }
+
+    /// A key of a block mapping at `pos`, up to (not including) its `:`.
+    mutating func parseBlockMappingKey() throws(YAMLError) -> YAMLNode {
+        let start = state
+        let c = peek()
+        let next = peek(1)
+        switch c {
+        case 0x2D where Parser.isBlank(next):
+            throw error("a sequence entry is not allowed here: expected a mapping key")
+        case 0x3F where Parser.isBlank(next):
+            throw error("complex mapping keys ('? ') are not supported", .unsupported)
+        case 0x3A where Parser.isBlank(next):
+            throw error("mapping entries with an empty key are not supported", .unsupported)
+        case 0x26: throw error("anchors ('&') are not supported", .unsupported)
+        case 0x2A: throw error("aliases ('*') are not supported", .unsupported)
+        case 0x21: throw error("tags ('!') are not supported", .unsupported)
+        case 0x5B, 0x7B: throw error("collections as mapping keys are not supported", .unsupported)
+        case 0x7C, 0x3E: throw error("a block scalar cannot be a mapping key")
+        case 0x25, 0x40, 0x60, 0x2C, 0x5D, 0x7D:
+            throw error("'\(Parser.describe(c))' cannot start a mapping key; quote the key")
+        case 0x22, 0x27:
+            let key = try parseQuotedScalar(blockIndent: -1)
+            guard line == start.line else { throw error("an implicit key must be on a single line", at: start) }
+            try checkImplicitKeyLength(start.pos, pos, at: start)
+            skipSpaceTab()
+            guard peek() == 0x3A && Parser.isBlank(peek(1)) else {
+                throw error("expected ':' after the mapping key")
+            }
+            return key
+        default:
+            let (first, firstEnd) = scanPlainLine(flow: false)
+            guard peek() == 0x3A && Parser.isBlank(peek(1)) else {
+                pos = firstEnd
+                throw error("expected ':' after a mapping key (or this line is indented wrongly)", at: start)
+            }
+            try checkImplicitKeyLength(first, firstEnd, at: start)
+            return try scalarNode(string(first, firstEnd), .plain, at: start)
+        }
+    }
+
+    /// A block sequence whose `-` indicators sit at column `s`; `pos` is at the first `-`.
+    mutating func parseBlockSequence(indent s: Int) throws(YAMLError) -> YAMLNode {
+        try enterCollection()
+        try countNode()
+        let start = state
+        var items: [YAMLNode] = []
+        while true {
+            let dash = state
+            pos += 1
+            var sawTab = false
+            while peek() == 0x20 || peek() == 0x09 {
+                if peek() == 0x09 { sawTab = true }
+                pos += 1
+            }
+            let c = peek()
+            if c == 0x23 || c == 0x0A || c == 0 {
+                items.append(try parseNodeOnFollowingLines(parentIndent: s, sequenceAtParentIndent: false, emptyAt: dash))
+            } else {
+                items.append(try parseBlockNode(parentIndent: s, collectionAllowed: !sawTab))
+            }
+            skipBlankAndCommentLines()
+            if pos >= end || isDocumentMarker(at: pos) { break }
+            let i = indentOfLine()
+            if byte(at: lineStart + i) == 0x09 && i >= s {
+                pos = lineStart + i
+                throw error("tab characters must not be used for indentation")
+            }
+            if i < s { break }
+            pos = lineStart + i
+            if i > s { throw error("bad indentation: expected '- ' at column \(s + 1) or less") }
+            guard peek() == 0x2D && Parser.isBlank(peek(1)) else { break }
+        }
+        if pos < end { pos = lineStart }
+        leaveCollection()
+        return YAMLNode(.sequence(items), mark: mark(of: start))
+    }
+}
+
+/// The keys of one mapping, to refuse duplicates. Linear for the small mappings configs are
+/// made of, hashed past that.
+struct KeySet {
+    private var small: [String] = []
+    private var large: Set<String>? = nil
+
+    /// False if `key` was already there.
+    mutating func insert(_ key: String) -> Bool {
+        if let inserted = large?.insert(key).inserted { return inserted }
+        if small.contains(key) { return false }
+        small.append(key)
+        if small.count > 12 { large = Set(small); small = [] }
+        return true
+    }
+}

@@ -1,0 +1,188 @@
+/// The YAML subset parser over validated UTF-8 (see `InputDecoder`).
+///
+/// One pass, no token queue: each construct is read by a method named for it
+/// (`Parser+Block.swift`, `Parser+BlockScalar.swift`, `Parser+Flow.swift`,
+/// `Parser+Scalars.swift`). Reading past the end yields 0, which cannot occur in the input
+/// (NUL is refused by the decoder), so every look-ahead is safe without bounds checks.
+struct Parser {
+    let b: UnsafeBufferPointer<UInt8>
+    let end: Int
+    let limits: YAMLLimits
+    var pos = 0
+    /// 1-based number of the line holding `pos`.
+    var line = 1
+    /// Offset of the first byte of the line holding `pos`.
+    var lineStart = 0
+    var depth = 0
+    var nodeCount = 0
+
+    struct State {
+        var pos: Int
+        var line: Int
+        var lineStart: Int
+    }
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>, limits: YAMLLimits) {
+        self.b = buffer
+        self.end = buffer.count
+        self.limits = limits
+    }
+
+    // MARK: Looking at bytes
+
+    @inline(__always) func peek(_ k: Int = 0) -> UInt8 {
+        let i = pos + k
+        return i < end ? b[i] : 0
+    }
+
+    @inline(__always) func byte(at i: Int) -> UInt8 { i < end ? b[i] : 0 }
+
+    var state: State { State(pos: pos, line: line, lineStart: lineStart) }
+
+    mutating func restore(_ s: State) {
+        pos = s.pos; line = s.line; lineStart = s.lineStart
+    }
+
+    /// Consumes the `\n` at `pos`.
+    @inline(__always) mutating func consumeNewline() {
+        pos += 1
+        line += 1
+        lineStart = pos
+    }
+
+    // MARK: Marks and errors
+
+    /// The mark of a byte on the current line (or of a saved state's line).
+    func mark(_ offset: Int, line: Int, lineStart: Int) -> SourceMark {
+        var column = 1
+        var i = lineStart
+        while i < offset {
+            if b[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourceMark(line: line, column: column)
+    }
+
+    var here: SourceMark { mark(pos, line: line, lineStart: lineStart) }
+
+    func mark(of s: State) -> SourceMark { mark(s.pos, line: s.line, lineStart: s.lineStart) }
+
+    func error(_ message: String, _ kind: YAMLError.Kind = .syntax) -> YAMLError {
+        YAMLError(kind, message, at: here)
+    }
+
+    func error(_ message: String, at s: State, _ kind: YAMLError.Kind = .syntax) -> YAMLError {
+        YAMLError(kind, message, at: mark(of: s))
+    }
+
+    // MARK: Limits
+
+    mutating func countNode() throws(YAMLError) {
+        nodeCount += 1
+        if nodeCount > limits.maxNodes {
+            throw error("more than \(limits.maxNodes) nodes (limit)", .limit)
+        }
+    }
+
+    mutating func enterCollection() throws(YAMLError) {
+        depth += 1
+        if depth > limits.maxDepth {
+            throw error("collections nested more than \(limits.maxDepth) deep (limit)", .limit)
+        }
+    }
+
+    mutating func leaveCollection() { depth -= 1 }
+
+    // MARK: Character classes
+
+    /// Space, tab, line end or end of input.
+    @inline(__always) static func isBlank(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x09 || c == 0x0A || c == 0
+    }
+
+    @inline(__always) static func isFlowIndicator(_ c: UInt8) -> Bool {
+        c == 0x2C || c == 0x5B || c == 0x5D || c == 0x7B || c == 0x7D
+    }
+
+    // MARK: Lines
+
+    mutating func skipSpaceTab() {
+        while true {
+            let c = peek()
+            if c == 0x20 || c == 0x09 { pos += 1 } else { return }
+        }
+    }
+
+    /// Number of spaces at the start of the current line (`pos` must be its start).
+    func indentOfLine() -> Int {
+        var i = lineStart
+        while i < end && b[i] == 0x20 { i += 1 }
+        return i - lineStart
+    }
+
+    /// From the start of a line, skips lines that hold only white space or a comment, and
+    /// stops at the start of the next line with content (or at the end of input).
+    mutating func skipBlankAndCommentLines() {
+        while pos < end {
+            var i = pos
+            while i < end && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
+            if i >= end { pos = end; return }
+            if b[i] == 0x0A { pos = i; consumeNewline(); continue }
+            if b[i] == 0x23 {
+                while i < end && b[i] != 0x0A { i += 1 }
+                pos = i
+                if pos < end { consumeNewline() }
+                continue
+            }
+            return
+        }
+    }
+
+    /// After a node's last content on a line: allows white space and a comment, then the
+    /// line end, and leaves `pos` at the start of the next line.
+    mutating func expectLineEnd(after what: String) throws(YAMLError) {
+        skipSpaceTab()
+        let c = peek()
+        if c == 0x23 {
+            guard pos == lineStart || b[pos - 1] == 0x20 || b[pos - 1] == 0x09 else {
+                throw error("a comment needs white space before '#'")
+            }
+            while pos < end && b[pos] != 0x0A { pos += 1 }
+        }
+        if pos >= end { return }
+        guard b[pos] == 0x0A else {
+            if b[pos] == 0x3A { throw error("mapping values are not allowed here (a key must be alone on its line, or quote the value)") }
+            throw error("unexpected '\(Parser.describe(b[pos]))' after \(what)")
+        }
+        consumeNewline()
+    }
+
+    /// `---` or `...` at the start of the current line, followed by white space or the end.
+    func isDocumentMarker(at i: Int) -> Bool {
+        guard i == lineStart, i + 2 < end || i + 3 <= end else { return false }
+        let c = byte(at: i)
+        guard (c == 0x2D || c == 0x2E) && byte(at: i + 1) == c && byte(at: i + 2) == c else { return false }
+        return Parser.isBlank(byte(at: i + 3))
+    }
+
+    static func describe(_ c: UInt8) -> String {
+        switch c {
+        case 0: return "end of input"
+        case 0x0A: return "line end"
+        case 0x09: return "tab"
+        case 0x20..<0x7F: return String(UnicodeScalar(c))
+        default: return "non-ASCII character"
+        }
+    }
+
+    // MARK: Nodes
+
+    mutating func scalarNode(_ value: String, _ style: ScalarStyle, at s: State) throws(YAMLError) -> YAMLNode {
+        try countNode()
+        return YAMLNode(.scalar(value, style), mark: mark(of: s))
+    }
+
+    func string(_ start: Int, _ stop: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[start..<stop]), as: UTF8.self)
+    }
+}

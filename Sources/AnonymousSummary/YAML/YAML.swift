@@ -1,0 +1,23 @@
+/// Reading YAML: the entry points.
+///
+/// The parser reads the part of YAML 1.2 that real pipeline configs use (block and flow
+/// collections, all scalar styles, comments, several documents, UTF-8 and UTF-16 input) and
+/// refuses, with a `YAMLError` naming the feature, anything it does not read exactly as YAML
+/// would: tags, anchors and aliases, complex (`? `) keys, collections as keys, directives.
+/// It never guesses. Limits (`YAMLLimits`) bound size, depth and node count, so hostile input
+/// costs little; the parser recurses only under the depth limit.
+public enum YAML {
+    /// Every document of the stream, in order (an empty stream has none).
+    public static func parseStream(_ bytes: [UInt8], limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLNode] {
+        let text = try InputDecoder.decode(bytes, limits: limits)
+        return try text.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> [YAMLNode] in
+            var parser = Parser(buffer, limits: limits)
+            return try parser.parseStream()
+        }
+    }
+
+    /// Every document of the stream in `text`.
+    public static func parseStream(_ text: String, limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLNode] {
+        try parseStream(Array(text.utf8), limits: limits)
+    }
+}
