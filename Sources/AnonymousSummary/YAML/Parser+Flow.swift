@@ -26,7 +26,11 @@ extension Parser {
                 let spaces = j - pos
                 while j < end && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
                 let d = byte(at: j)
-                if d != 0x0A && d != 0x23 && d != 0 && n >= 0 && spaces <= n {
+                // Lines inside a flow collection are indented more than its parent; a line
+                // that closes it may sit at the parent's indentation, as real configs do and
+                // libyaml reads.
+                let closes = d == 0x5D || d == 0x7D
+                if d != 0x0A && d != 0x23 && d != 0 && n >= 0 && (spaces < n || (spaces == n && !closes)) {
                     pos = j
                     throw error("the lines of a flow collection must be indented more than its parent")
                 }

@@ -152,9 +152,16 @@ extension Parser {
                 throw error(b[start.pos] == 0x22 ? "unterminated double-quoted scalar" : "unterminated single-quoted scalar", at: start)
             }
             if b[j] == 0x0A { breaks += 1; pos = j; consumeNewline(); continue }
+            // YAML wants these lines indented more than the parent. libyaml also takes the
+            // line that closes the quote at the parent's own indentation (real configs close a
+            // quote there), which is not ambiguous; the YAML test suite agrees it is an error
+            // for any other line, or after a tab. So exactly that line is allowed.
             if n >= 0 && spaces <= n {
-                pos = j
-                throw error("the lines of a quoted scalar must be indented more than its parent (unterminated quote?)")
+                let closingLineAtParent = spaces == n && j == pos + spaces && closesQuote(onLineFrom: j, quote: b[start.pos])
+                if !closingLineAtParent {
+                    pos = j
+                    throw error("the lines of a quoted scalar must be indented more than its parent (unterminated quote?)")
+                }
             }
             pos = j
             break
@@ -218,5 +225,19 @@ extension Parser {
         default:
             throw error("invalid escape '\\\(Parser.describe(e))' in a double-quoted scalar", at: escapeState)
         }
+    }
+
+    /// True if the quote opened with `quote` closes on the line that starts at `from`.
+    func closesQuote(onLineFrom from: Int, quote: UInt8) -> Bool {
+        var i = from
+        while i < end && b[i] != 0x0A {
+            if quote == 0x22 && b[i] == 0x5C { i += 2; continue }
+            if b[i] == quote {
+                if quote == 0x27 && byte(at: i + 1) == 0x27 { i += 2; continue }
+                return true
+            }
+            i += 1
+        }
+        return false
     }
 }
