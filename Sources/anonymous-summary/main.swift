@@ -1,15 +1,38 @@
 import AnonymousSummary
 import Foundation
 
-let args = Array(CommandLine.arguments.dropFirst())
-if args.first == "parse" {
-    let strings = args.contains("--strings")
-    let file = args.dropFirst().first { $0 != "--strings" } ?? "-"
-    let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : (FileManager.default.contents(atPath: file) ?? Data())
-    do {
-        for doc in try YAML.parseStream(Array(data)) { print(doc.jsonText(resolvingScalars: !strings)) }
-    } catch {
-        FileHandle.standardError.write(Data((error.formatted(file: file) + "\n").utf8))
-        exit(65)
+/// anonymous-summary: see exactly what the anonymous telemetry of a config would say.
+let topUsage = """
+    usage: anonymous-summary COMMAND [OPTIONS] ARGS
+    commands:
+      summarise [--id UUID] [--uptime S] [-r RES]… CONFIG…
+                                   print exactly the payload that would be sent
+      explain [-r RES]… CONFIG…    show where each component was found (never sent)
+      parse [--strings] FILE|-     print each YAML document as one line of JSON
+      schema                       print the JSON Schema of the payload
+    Exit status: 0 ok, 64 usage, 65 bad config (FILE:LINE:COLUMN: message on standard error),
+    66 missing file.
+    """
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let command = arguments.first ?? ""
+let rest = Array(arguments.dropFirst())
+do {
+    switch command {
+    case "parse": try ParseCommand.run(rest)
+    case "summarise", "summarize": try SummariseCommand.run(rest)
+    case "explain": try ExplainCommand.run(rest)
+    case "schema": print(ComponentCatalog.benthos.payloadSchemaJSON(), terminator: "")
+    case "bench": try BenchCommand.run(rest)
+    case "help", "-h", "--help":
+        print(topUsage)
+    default:
+        throw CLIFailure(code: .usage, message: command.isEmpty ? topUsage : "unknown command '\(command)'\n\(topUsage)")
     }
+} catch let failure as CLIFailure {
+    CLI.printError(failure.message)
+    exit(failure.code.rawValue)
+} catch {
+    CLI.printError("\(error)")
+    exit(ExitCode.software.rawValue)
 }

@@ -1,0 +1,162 @@
+/// What a host's config language looks like, as far as the summariser needs to know:
+/// which kinds of component exist, where they sit at the root, which keys beside a plugin's
+/// key are reserved, which plugin names are allowed per kind, and which fields of each plugin
+/// hold further components.
+///
+/// The catalogue is the allow-list: a name can reach a payload only by being found here.
+/// Every name and field is a `StaticString`, so the allow-list is fixed when the host is
+/// compiled and no text read at run time can join it. `ComponentCatalog.benthos` is the
+/// Benthos v4 / Redpanda Connect catalogue; hosts build their own with the initialiser, or
+/// extend one with `adding(_:)`.
+public struct ComponentCatalog: Sendable {
+    /// One step of a path from a plugin's config value (or from the config root) to the
+    /// components it holds.
+    public enum PathStep: Sendable, Hashable {
+        /// The value under this key of a mapping.
+        case field(StaticString)
+        /// Every item of a sequence.
+        case items
+        /// Every value of a mapping whose keys the user chooses (the keys are never read).
+        case values
+
+        public static func == (a: PathStep, b: PathStep) -> Bool {
+            switch (a, b) {
+            case let (.field(x), .field(y)): return StaticText.equal(x, y)
+            case (.items, .items), (.values, .values): return true
+            default: return false
+            }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            switch self {
+            case .field(let s): hasher.combine(0); s.withUTF8Buffer { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            case .items: hasher.combine(1)
+            case .values: hasher.combine(2)
+            }
+        }
+    }
+
+    /// Where components of `kind` sit, following `path` from a starting value.
+    public struct Slot: Sendable, Hashable {
+        public var path: [PathStep]
+        public var kind: ComponentKind
+
+        public init(_ path: [PathStep], _ kind: ComponentKind) {
+            self.path = path
+            self.kind = kind
+        }
+    }
+
+    /// How a plugin's config value is shaped (for tools that generate configs; the walk
+    /// follows `children` only).
+    public enum ConfigShape: Sendable, Hashable {
+        case mapping
+        case string
+        case list
+        case component
+    }
+
+    public struct Plugin: Sendable {
+        public var kind: ComponentKind
+        public var name: StaticString
+        /// Fields of the plugin's config value that hold components.
+        public var children: [Slot]
+        public var configShape: ConfigShape
+        /// Removed from current releases but found in older v4 configs.
+        public var historical: Bool
+
+        public init(_ kind: ComponentKind, _ name: StaticString, children: [Slot] = [],
+                    configShape: ConfigShape = .mapping, historical: Bool = false) {
+            self.kind = kind
+            self.name = name
+            self.children = children
+            self.configShape = configShape
+            self.historical = historical
+        }
+    }
+
+    /// Where components sit in each kind of file a host reads.
+    public struct Layout: Sendable {
+        /// A main config (`-c`): input, pipeline.processors, output, resources, metrics…
+        public var mainConfig: [Slot]
+        /// A resources file (`-r`).
+        public var resources: [Slot]
+        /// A stream config in streams mode.
+        public var stream: [Slot]
+
+        public init(mainConfig: [Slot], resources: [Slot], stream: [Slot]) {
+            self.mainConfig = mainConfig
+            self.resources = resources
+            self.stream = stream
+        }
+    }
+
+    public private(set) var layout: Layout
+    /// Keys that may sit beside the plugin key of a component of each kind; never plugin names.
+    public private(set) var reservedFields: [ComponentKind: [StaticString]]
+    /// Reserved fields that hold components (`processors` on inputs and outputs).
+    public private(set) var reservedChildren: [ComponentKind: [Slot]]
+    public private(set) var plugins: [Plugin]
+    /// The legacy key whose string value names the plugin (`type` in Benthos), if any.
+    public private(set) var typeField: StaticString?
+    /// The legacy key holding the config when `typeField` names the plugin (`plugin`).
+    public private(set) var pluginConfigField: StaticString?
+    private var index: [ComponentKind: [String: Int]]
+    private var reservedIndex: [ComponentKind: Set<String>]
+
+    public init(layout: Layout, reservedFields: [ComponentKind: [StaticString]],
+                reservedChildren: [ComponentKind: [Slot]], plugins: [Plugin],
+                typeField: StaticString? = "type", pluginConfigField: StaticString? = "plugin") {
+        self.layout = layout
+        self.typeField = typeField
+        self.pluginConfigField = pluginConfigField
+        self.reservedFields = reservedFields
+        self.reservedChildren = reservedChildren
+        self.plugins = []
+        self.index = [:]
+        self.reservedIndex = [:]
+        for (kind, names) in reservedFields {
+            reservedIndex[kind] = Set(names.map { $0.description })
+        }
+        for plugin in plugins { add(plugin) }
+    }
+
+    private mutating func add(_ plugin: Plugin) {
+        let key = plugin.name.description
+        if let existing = index[plugin.kind]?[key] {
+            plugins[existing] = plugin
+        } else {
+            index[plugin.kind, default: [:]][key] = plugins.count
+            plugins.append(plugin)
+        }
+    }
+
+    /// This catalogue with more plugins (a host's own, or names from a custom build); a
+    /// plugin with the name of an existing one of the same kind replaces it.
+    public func adding(_ more: [Plugin]) -> ComponentCatalog {
+        var copy = self
+        for plugin in more { copy.add(plugin) }
+        return copy
+    }
+
+    /// The allow-listed name of a plugin of `kind` called `key`, or nil. The result holds the
+    /// catalogue's literal, not `key`.
+    public func plugin(named key: String, kind: ComponentKind) -> PluginName? {
+        guard let i = index[kind]?[key] else { return nil }
+        return PluginName(kind: kind, text: plugins[i].name)
+    }
+
+    func pluginEntry(_ name: PluginName) -> Plugin? {
+        guard let i = index[name.kind]?[name.name] else { return nil }
+        return plugins[i]
+    }
+
+    public func isReserved(_ key: String, kind: ComponentKind) -> Bool {
+        reservedIndex[kind]?.contains(key) ?? false
+    }
+
+    /// Every allow-listed name, sorted by kind then name.
+    public var allNames: [PluginName] {
+        plugins.map { PluginName(kind: $0.kind, text: $0.name) }.sorted()
+    }
+}

@@ -1,0 +1,55 @@
+extension Summary {
+    /// The payload as JSON, wire-compatible with Redpanda Connect's telemetry:
+    ///
+    ///     {"id":"…","uptime":N,"components":[{"type":"input","name":"generate"},…]}
+    ///
+    /// plus `"unlisted":{"input":2}` and `"malformed":{…}` only when non-empty. Components are
+    /// sorted by kind then name, duplicates kept; kinds in the counts are in the same order.
+    /// So the bytes depend only on which plugins are used and how often, never on the order,
+    /// formatting, labels or values of the config. Every string written is a catalogue
+    /// literal or a kind's name.
+    public func jsonBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + usage.counts.count * 40)
+        out.append(contentsOf: #"{"id":""#.utf8)
+        out.append(contentsOf: id.description.utf8)
+        out.append(contentsOf: #"","uptime":"#.utf8)
+        out.append(contentsOf: String(uptimeSeconds).utf8)
+        out.append(contentsOf: #","components":["#.utf8)
+        for (i, plugin) in usage.components.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"type":"#.utf8)
+            appendLiteral(plugin.kind.staticName, to: &out)
+            out.append(contentsOf: #","name":"#.utf8)
+            appendLiteral(plugin.text, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        appendCounts("unlisted", usage.unlisted, to: &out)
+        appendCounts("malformed", usage.malformed, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The payload as a `String` (the same bytes).
+    public func jsonString() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
+
+    private func appendLiteral(_ s: StaticString, to out: inout [UInt8]) {
+        JSONText.appendString(s.description, to: &out)
+    }
+
+    private func appendCounts(_ field: StaticString, _ counts: [ComponentKind: Int], to out: inout [UInt8]) {
+        let kinds = counts.keys.filter { (counts[$0] ?? 0) > 0 }.sorted()
+        guard !kinds.isEmpty else { return }
+        out.append(UInt8(ascii: ","))
+        appendLiteral(field, to: &out)
+        out.append(contentsOf: ":{".utf8)
+        for (i, kind) in kinds.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendLiteral(kind.staticName, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: String(counts[kind] ?? 0).utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}

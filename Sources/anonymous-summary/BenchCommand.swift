@@ -1,0 +1,56 @@
+import AnonymousSummary
+import Foundation
+
+/// `anonymous-summary bench FILE [--seconds S]`: the measuring loop behind `Scripts/bench`.
+/// Parses FILE repeatedly for about S seconds (at least 3 runs) and prints one JSON line
+/// with the input size, the runs' median and best throughput, and the peak resident memory
+/// of the process. Not part of the user-facing tool; `Scripts/bench` drives it.
+enum BenchCommand {
+    static let usage = "usage: anonymous-summary bench [--seconds S] [--once] FILE"
+
+    static func run(_ arguments: [String]) throws(CLIFailure) {
+        let (flags, operands) = try CLI.split(arguments, flags: ["--once"], valued: ["--seconds"])
+        guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
+        let budget = Double(flags["--seconds"]?.last ?? "3") ?? 3
+        let bytes = try CLI.readInput(operands[0])
+        let baseline = peakResidentBytes()
+        var parseTimes: [Double] = []
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(Int(budget * 1000)))
+        repeat {
+            let start = clock.now
+            do {
+                let documents = try YAML.parseStream(bytes)
+                if documents.isEmpty { throw CLIFailure(code: .dataError, message: "no document") }
+            } catch let error as YAMLError {
+                throw CLIFailure(code: .dataError, message: error.formatted(file: operands[0]))
+            } catch {
+                throw CLIFailure(code: .dataError, message: "\(error)")
+            }
+            parseTimes.append(seconds(clock.now - start))
+        } while flags["--once"] == nil && (clock.now < deadline || parseTimes.count < 3)
+        let mb = Double(bytes.count) / 1_000_000
+        let sorted = parseTimes.sorted()
+        let median = sorted[sorted.count / 2]
+        let best = sorted[0]
+        print("{\"bytes\":\(bytes.count),\"runs\":\(parseTimes.count),\"parse_median_mb_s\":\(round1(mb / median)),"
+              + "\"parse_best_mb_s\":\(round1(mb / best)),\"peak_rss_bytes\":\(peakResidentBytes()),"
+              + "\"rss_before_bytes\":\(baseline)}")
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+
+    /// VmHWM from /proc/self/status (Linux), in bytes; 0 where it is not available.
+    static func peakResidentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.filter { $0.isNumber }
+            return (Int(digits) ?? 0) * 1024
+        }
+        return 0
+    }
+}

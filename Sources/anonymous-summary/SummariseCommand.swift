@@ -1,0 +1,120 @@
+import AnonymousSummary
+import Foundation
+
+/// The configs named on a command line: main configs, resource files (`-r`), and folders of
+/// stream configs (streams mode), as a host would read them.
+enum ConfigArguments {
+    static let valued: Set<String> = ["-r", "--resources"]
+    static let flags: Set<String> = ["--streams"]
+
+    /// `operands` are main configs (or, with `--streams`, stream configs); a folder among
+    /// them is read as a streams-mode folder: every .yaml/.yml file under it is a stream.
+    static func sources(operands: [String], flags: [String: [String]]) throws(CLIFailure) -> [ConfigSource] {
+        var sources: [ConfigSource] = []
+        let streams = flags["--streams"] != nil
+        for path in operands {
+            var isDirectory: ObjCBool = false
+            if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+                for file in try streamFiles(in: path) {
+                    sources.append(ConfigSource(try CLI.readInput(file), role: .stream, name: file))
+                }
+            } else {
+                sources.append(ConfigSource(try CLI.readInput(path), role: streams ? .stream : .main, name: CLI.displayName(path)))
+            }
+        }
+        for path in (flags["-r"] ?? []) + (flags["--resources"] ?? []) {
+            sources.append(ConfigSource(try CLI.readInput(path), role: .resources, name: CLI.displayName(path)))
+        }
+        return sources
+    }
+
+    /// The .yaml and .yml files under `folder`, sorted, as streams mode reads them.
+    static func streamFiles(in folder: String) throws(CLIFailure) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else {
+            throw CLIFailure(code: .noInput, message: "\(folder): cannot be read")
+        }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+                files.append((folder as NSString).appendingPathComponent(relative))
+            }
+        }
+        return files.sorted()
+    }
+}
+
+/// `anonymous-summary summarise`: prints exactly the payload that would be sent.
+enum SummariseCommand {
+    static let usage = """
+        usage: anonymous-summary summarise [--id UUID] [--uptime SECONDS] [-r RESOURCES.yaml]… [--streams] CONFIG…
+          Prints, as one line of JSON, exactly the payload the telemetry would send for these
+          configs: a random instance id, the uptime, and the allow-listed plugin names in use.
+          --id and --uptime make the output reproducible (otherwise the id is random and the
+          uptime 0). A CONFIG that is a folder is read as streams mode (every .yaml/.yml in it
+          is a stream config); --streams reads CONFIG files as stream configs.
+        """
+
+    static func run(_ arguments: [String]) throws(CLIFailure) {
+        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags,
+                                              valued: ConfigArguments.valued.union(["--id", "--uptime"]))
+        guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        var id = InstanceID.random()
+        if let text = flags["--id"]?.last {
+            guard let parsed = InstanceID(parsing: text) else {
+                throw CLIFailure(code: .usage, message: "--id needs a version-4 UUID, like 3b2e1c4d-5f6a-4b7c-8d9e-0f1a2b3c4d5e")
+            }
+            id = parsed
+        }
+        var uptime: UInt64 = 0
+        if let text = flags["--uptime"]?.last {
+            guard let value = UInt64(text) else { throw CLIFailure(code: .usage, message: "--uptime needs whole seconds") }
+            uptime = value
+        }
+        let sources = try ConfigArguments.sources(operands: operands, flags: flags)
+        let usage: ComponentUsage
+        do {
+            usage = try Summariser().usage(of: sources)
+        } catch {
+            throw CLIFailure(code: .dataError, message: error.description)
+        }
+        print(Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonString())
+    }
+}
+
+/// `anonymous-summary explain`: where each component was found, for the user's eyes only.
+enum ExplainCommand {
+    static let usage = """
+        usage: anonymous-summary explain [-r RESOURCES.yaml]… [--streams] CONFIG…
+          Prints a table of every component found: where it is (file, line, column), its path
+          (catalogue names, list indices, and * for a key you chose), its kind, and how it is
+          counted (the plugin name, unlisted, or malformed and why). This is never sent.
+        """
+
+    static func run(_ arguments: [String]) throws(CLIFailure) {
+        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags, valued: ConfigArguments.valued)
+        guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        let sources = try ConfigArguments.sources(operands: operands, flags: flags)
+        let findings: [ComponentFinding]
+        do {
+            findings = try Summariser().explain(sources)
+        } catch {
+            throw CLIFailure(code: .dataError, message: error.description)
+        }
+        var rows: [[String]] = [["WHERE", "PATH", "KIND", "COUNTED AS"]]
+        for f in findings {
+            let outcome: String
+            switch f.outcome {
+            case .counted(let plugin): outcome = plugin.name
+            case .unlisted: outcome = "unlisted (not in the catalogue)"
+            case .malformed(let reason): outcome = "malformed (\(reason.rawValue))"
+            }
+            rows.append(["\(sources[f.source].name):\(f.mark.line):\(f.mark.column)", f.path, f.kind.rawValue, outcome])
+        }
+        let widths = (0..<4).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        for row in rows {
+            print((0..<4).map { c in c == 3 ? row[c] : row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+                .joined(separator: "  "))
+        }
+        if findings.isEmpty { print("(no components found)") }
+    }
+}
