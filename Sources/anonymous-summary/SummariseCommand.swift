@@ -57,7 +57,9 @@ enum SummariseCommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags,
                                               valued: ConfigArguments.valued.union(["--id", "--uptime"]))
-        guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
+            throw CLIFailure(code: .usage, message: usage)
+        }
         var id = InstanceID.random()
         if let text = flags["--id"]?.last {
             guard let parsed = InstanceID(parsing: text) else {
@@ -92,7 +94,9 @@ enum ExplainCommand {
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags, valued: ConfigArguments.valued)
-        guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
+            throw CLIFailure(code: .usage, message: usage)
+        }
         let sources = try ConfigArguments.sources(operands: operands, flags: flags)
         let findings: [ComponentFinding]
         do {
