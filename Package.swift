@@ -17,7 +17,13 @@ let package = Package(
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
         .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender"]),
-        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "TelemetrySender"]),
+        // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
+        // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
+        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary"]),
+        // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
+        .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"]),
+        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks"]),
+        .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary"]),
     ]
 )

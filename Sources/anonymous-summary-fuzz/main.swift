@@ -1,0 +1,2 @@
+import AnonymousSummary
+import SummaryChecks
