@@ -1,18 +1,22 @@
 import AnonymousSummary
 import Foundation
 
-/// `anonymous-summary bench FILE [--seconds S]`: the measuring loop behind `Scripts/bench`.
-/// Parses FILE repeatedly for about S seconds (at least 3 runs) and prints one JSON line
+/// `anonymous-summary bench [--summarise] [--seconds S] [--once] FILE`: the measuring loop
+/// behind `Scripts/bench`. Parses FILE (or, with `--summarise`, parses, walks and encodes
+/// its payload) repeatedly for about S seconds (at least 3 runs) and prints one JSON line
 /// with the input size, the runs' median and best throughput, and the peak resident memory
-/// of the process. Not part of the user-facing tool; `Scripts/bench` drives it.
+/// of the process before and after. Not part of the user-facing tool.
 enum BenchCommand {
-    static let usage = "usage: anonymous-summary bench [--seconds S] [--once] FILE"
+    static let usage = "usage: anonymous-summary bench [--summarise] [--seconds S] [--once] FILE"
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--once"], valued: ["--seconds"])
+        let (flags, operands) = try CLI.split(arguments, flags: ["--once", "--summarise"], valued: ["--seconds"])
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let budget = Double(flags["--seconds"]?.last ?? "3") ?? 3
         let bytes = try CLI.readInput(operands[0])
+        let summarise = flags["--summarise"] != nil
+        let summariser = Summariser()
+        let id = InstanceID.random()
         let baseline = peakResidentBytes()
         var parseTimes: [Double] = []
         let clock = ContinuousClock()
@@ -20,10 +24,22 @@ enum BenchCommand {
         repeat {
             let start = clock.now
             do {
-                let documents = try YAML.parseStream(bytes)
-                if documents.isEmpty { throw CLIFailure(code: .dataError, message: "no document") }
+                if summarise {
+                    let usage = try summariser.usage(of: [ConfigSource(bytes, name: operands[0])])
+                    let payload = Summary(id: id, uptimeSeconds: 0, usage: usage).jsonBytes()
+                    if usage.components.isEmpty || payload.isEmpty {
+                        throw CLIFailure(code: .dataError, message: "no component found")
+                    }
+                } else {
+                    let documents = try YAML.parseStream(bytes)
+                    if documents.isEmpty { throw CLIFailure(code: .dataError, message: "no document") }
+                }
             } catch let error as YAMLError {
                 throw CLIFailure(code: .dataError, message: error.formatted(file: operands[0]))
+            } catch let error as SummaryError {
+                throw CLIFailure(code: .dataError, message: error.description)
+            } catch let failure as CLIFailure {
+                throw failure
             } catch {
                 throw CLIFailure(code: .dataError, message: "\(error)")
             }
@@ -33,8 +49,8 @@ enum BenchCommand {
         let sorted = parseTimes.sorted()
         let median = sorted[sorted.count / 2]
         let best = sorted[0]
-        print("{\"bytes\":\(bytes.count),\"runs\":\(parseTimes.count),\"parse_median_mb_s\":\(round1(mb / median)),"
-              + "\"parse_best_mb_s\":\(round1(mb / best)),\"peak_rss_bytes\":\(peakResidentBytes()),"
+        print("{\"mode\":\"\(summarise ? "summarise" : "parse")\",\"bytes\":\(bytes.count),\"runs\":\(parseTimes.count),\"median_mb_s\":\(round1(mb / median)),"
+              + "\"best_mb_s\":\(round1(mb / best)),\"peak_rss_bytes\":\(peakResidentBytes()),"
               + "\"rss_before_bytes\":\(baseline)}")
     }
 

@@ -54,7 +54,7 @@ struct ConfigWalker {
         case .items:
             guard let items = work.node.sequenceItems else { return wrongShape(work) }
             for (i, item) in items.enumerated().reversed() {
-                stack.append(Work(node: item, steps: rest, kind: work.kind, path: work.path + "[\(i)]"))
+                stack.append(Work(node: item, steps: rest, kind: work.kind, path: explaining ? work.path + "[\(i)]" : ""))
             }
         case .values:
             guard let pairs = work.node.mappingPairs else { return wrongShape(work) }
@@ -64,7 +64,13 @@ struct ConfigWalker {
         }
     }
 
-    private func join(_ path: String, _ name: String) -> String { path.isEmpty ? name : path + "." + name }
+    /// Paths are only for `explain`; a plain summary does not pay to build them.
+    private var explaining: Bool { findings != nil }
+
+    private func join(_ path: String, _ name: String) -> String {
+        guard explaining else { return "" }
+        return path.isEmpty ? name : path + "." + name
+    }
 
     private mutating func wrongShape(_ work: Work) {
         usage.countMalformed(work.kind)
@@ -138,7 +144,7 @@ struct ConfigWalker {
 
         // Children: first the plugin's own fields, then the reserved ones (processors on
         // inputs and outputs), pushed in reverse so they are visited in document-ish order.
-        let pluginPath = join(path, plugin.name)
+        let pluginPath = explaining ? join(path, plugin.name) : ""
         if let entry = catalog.pluginEntry(plugin), let config {
             for slot in entry.children.reversed() {
                 stack.append(Work(node: config, steps: slot.path[...], kind: slot.kind, path: pluginPath))

@@ -66,7 +66,8 @@ public struct Summariser: Sendable {
     /// stream after environment interpolations are replaced (nil for an empty stream).
     public func document(_ bytes: [UInt8]) throws(YAMLError) -> YAMLNode? {
         let text = try InputDecoder.decode(bytes, limits: limits)
-        return try YAML.parseStream(EnvironmentInterpolation.neutralise(text), limits: limits).first
+        // Neutralising replaces whole ASCII-delimited runs with ASCII, so the text stays valid.
+        return try YAML.parseDecoded(EnvironmentInterpolation.neutralise(text), limits: limits).first
     }
 
     private func walk(_ source: ConfigSource, index: Int, explaining: Bool) throws(SummaryError) -> ConfigWalker {

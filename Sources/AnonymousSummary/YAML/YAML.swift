@@ -9,8 +9,13 @@
 public enum YAML {
     /// Every document of the stream, in order (an empty stream has none).
     public static func parseStream(_ bytes: [UInt8], limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLNode] {
-        let text = try InputDecoder.decode(bytes, limits: limits)
-        return try text.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> [YAMLNode] in
+        try parseDecoded(try InputDecoder.decode(bytes, limits: limits), limits: limits)
+    }
+
+    /// The documents of `text` already through `InputDecoder.decode` (validated UTF-8, `\n`
+    /// line ends), so callers that transform the decoded text do not pay to validate it twice.
+    static func parseDecoded(_ text: [UInt8], limits: YAMLLimits) throws(YAMLError) -> [YAMLNode] {
+        try text.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> [YAMLNode] in
             var parser = Parser(buffer, limits: limits)
             return try parser.parseStream()
         }

@@ -3,12 +3,24 @@
 /// `column` counts Unicode scalars from the start of the line, so a mark points at the
 /// character a person sees, whatever bytes came before it on the line.
 public struct SourceMark: Hashable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+    // Stored in 32 bits each (inputs are limited far below 4 G lines or columns): every node
+    // carries a mark, and 8 bytes instead of 16 per node is a fifth of a parsed tree's size.
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        self.storedLine = UInt32(clamping: line)
+        self.storedColumn = UInt32(clamping: column)
     }
 
     public var description: String { "\(line):\(column)" }
