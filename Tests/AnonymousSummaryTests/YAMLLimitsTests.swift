@@ -35,6 +35,15 @@ final class YAMLLimitsTests: XCTestCase {
         XCTAssertEqual(e.line, YAMLLimits.default.maxDepth + 1, "refused at the first level past the limit")
     }
 
+    /// Found by the fuzzer: `[a: …]` is a mapping inside the sequence, and counts as a level.
+    func testImplicitFlowPairsCountTowardsTheDepthLimit() throws {
+        let text = String(repeating: "[a: ", count: 40) + "x" + String(repeating: "]", count: 40)
+        let e = try XCTUnwrap(refusal(Array(text.utf8)))
+        XCTAssertEqual(e.kind, .limit)
+        let within = String(repeating: "[a: ", count: 32) + "x" + String(repeating: "]", count: 32)
+        XCTAssertNoThrow(try YAML.parseStream(Array(within.utf8)))
+    }
+
     func testBillionLaughsIsRefusedAtTheFirstAnchor() throws {
         var lines = ["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
         for (i, name) in "bcdefghi".enumerated() {
@@ -68,8 +77,9 @@ final class YAMLLimitsTests: XCTestCase {
     }
 
     /// The deepest document the limits allow parses on a thread with a small stack, so depth
-    /// is bounded by the limit, not by the stack the host happens to give us. (Tests run a
-    /// debug build, whose frames are larger: 1 MB here; a release build needs under 512 KB.)
+    /// is bounded by the limit, not by the stack the host happens to give us: 512 KB (the
+    /// smallest common thread stack) in a release build; a debug build's frames are about
+    /// three times larger, so it gets 2 MB.
     func testMaximumDepthParsesOnASmallStack() throws {
         let depth = YAMLLimits.default.maxDepth
         let flow = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
@@ -87,7 +97,11 @@ final class YAMLLimitsTests: XCTestCase {
             }
             done.signal()
         }
-        thread.stackSize = 1 << 20
+        #if DEBUG
+        thread.stackSize = 2 << 20
+        #else
+        thread.stackSize = 512 << 10
+        #endif
         thread.start()
         done.wait()
         XCTAssertEqual(results.values.count, 2)

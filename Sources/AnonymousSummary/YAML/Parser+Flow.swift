@@ -105,6 +105,9 @@ extension Parser {
                 try checkImplicitKeyLength(entryStart.pos, beforeSpace.pos, at: entryStart)
                 let colon = state
                 pos += 1
+                // The pair is a mapping, one level of nesting like any other (the depth limit
+                // bounds the tree, not only the brackets).
+                try enterCollection()
                 try skipFlowWhitespace(blockIndent: n)
                 let value: YAMLNode
                 if peek() == 0x2C || peek() == 0x5D {
@@ -113,6 +116,7 @@ extension Parser {
                     value = try parseFlowNode(blockIndent: n)
                     try skipFlowWhitespace(blockIndent: n)
                 }
+                leaveCollection()
                 try countNode()
                 items.append(YAMLNode(.mapping([YAMLPair(key: node, value: value)]), mark: mark(of: entryStart)))
             } else {

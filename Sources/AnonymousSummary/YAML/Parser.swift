@@ -15,6 +15,14 @@ struct Parser {
     var lineStart = 0
     var depth = 0
     var nodeCount = 0
+    /// The last mark computed (see `mark(_:line:lineStart:)`).
+    let columnCache = ColumnCache()
+
+    final class ColumnCache {
+        var lineStart = -1
+        var offset = 0
+        var column = 1
+    }
 
     struct State {
         var pos: Int
@@ -53,13 +61,31 @@ struct Parser {
     // MARK: Marks and errors
 
     /// The mark of a byte on the current line (or of a saved state's line).
+    ///
+    /// Columns count Unicode scalars, so they are counted, not subtracted. Counting from the
+    /// line's start each time made a long single-line flow collection quadratic (a hostile
+    /// input); instead the count resumes from the last mark computed on the same line, in
+    /// either direction, so the cost is the distance between successive marks.
     func mark(_ offset: Int, line: Int, lineStart: Int) -> SourceMark {
+        let cache = columnCache
+        var from = lineStart
         var column = 1
-        var i = lineStart
+        if cache.lineStart == lineStart && abs(offset - cache.offset) < offset - lineStart {
+            from = cache.offset
+            column = cache.column
+        }
+        var i = from
         while i < offset {
             if b[i] & 0xC0 != 0x80 { column += 1 }
             i += 1
         }
+        while i > offset {
+            i -= 1
+            if b[i] & 0xC0 != 0x80 { column -= 1 }
+        }
+        cache.lineStart = lineStart
+        cache.offset = offset
+        cache.column = column
         return SourceMark(line: line, column: column)
     }
 

@@ -42,8 +42,8 @@ public struct YAMLLimits: Sendable, Equatable {
     public var maxInputBytes: Int
     /// Deepest nesting of collections (block or flow) accepted. The parser descends
     /// recursively, one call per level, so this limit is also what bounds its stack: a nest
-    /// at the default of 64 (four times the deepest real config we know) needs under 512 KB
-    /// of stack in a release build (about 750 KB in a debug build), so parsing is safe on the
+    /// at the default of 64 (four times the deepest real config we know) needs under 400 KB
+    /// of stack in a release build (about 1.5 MB in a debug build), so parsing is safe on the
     /// smallest thread stacks a host is likely to run on. Raise it only with a larger stack.
     public var maxDepth: Int
     /// Most nodes (scalars and collections, keys included) in one stream.

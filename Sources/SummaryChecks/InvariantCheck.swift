@@ -1,0 +1,149 @@
+import AnonymousSummary
+
+/// The invariants every input must keep, whatever its bytes: checked by the libFuzzer target,
+/// by `Scripts/fuzz replay` and by the corpus replay in `swift test`.
+///
+/// 1. Reading never crashes: the parser and the summariser give a result or an error, and an
+///    error has a line and a column.
+/// 2. The payload is closed: every component it names is in the catalogue.
+/// 3. The payload is anonymous: replacing every value in the config (every non-null scalar
+///    that is not a key, except the legacy `type` value that names a plugin) with a canary
+///    gives byte-identical payload bytes, and no canary appears in them.
+public enum InvariantCheck {
+    /// One broken invariant, in words.
+    public struct Violation: Sendable, CustomStringConvertible {
+        public var invariant: String
+        public var detail: String
+        public var description: String { "\(invariant): \(detail)" }
+    }
+
+    /// A fixed id, so payloads compare byte for byte.
+    static let fixedID = InstanceID(parsing: "00000000-0000-4000-8000-000000000000")
+
+    /// What `bytes` broke; empty when every invariant holds.
+    public static func check(_ bytes: [UInt8], catalog: ComponentCatalog = .benthos) -> [Violation] {
+        var violations: [Violation] = []
+        do {
+            _ = try YAML.parseStream(bytes)
+        } catch {
+            if error.line < 1 || error.column < 1 { violations.append(Violation(invariant: "located error", detail: "parse error without a position: \(error)")) }
+        }
+        let summariser = Summariser(catalog: catalog)
+        let usage: ComponentUsage
+        do {
+            usage = try summariser.usage(of: [ConfigSource(bytes)])
+        } catch {
+            if error.yamlError.line < 1 { violations.append(Violation(invariant: "located error", detail: "\(error)")) }
+            return violations
+        }
+        guard let id = fixedID else { return [Violation(invariant: "setup", detail: "no fixed id")] }
+        let payload = Summary(id: id, uptimeSeconds: 0, usage: usage).jsonBytes()
+        for name in usage.components where catalog.plugin(named: name.name, kind: name.kind) != name {
+            violations.append(Violation(invariant: "closed payload", detail: "\(name) is not in the catalogue"))
+        }
+        let read: YAMLNode?
+        do {
+            read = try summariser.document(bytes)
+        } catch {
+            violations.append(Violation(invariant: "consistent reading", detail: "summarised, but its document cannot be read: \(error)"))
+            return violations
+        }
+        guard let document = read else { return violations }  // an empty stream: nothing to replace
+        var canaries = CanaryRenderer(typeField: catalog.typeField.map { "\($0)" })
+        let replaced = canaries.render(document)
+        let other: ComponentUsage
+        do {
+            other = try summariser.usage(of: [ConfigSource(Array(replaced.utf8))])
+        } catch {
+            violations.append(Violation(invariant: "anonymous payload", detail: "the config with canary values cannot be read: \(error)\n\(replaced)"))
+            return violations
+        }
+        let otherPayload = Summary(id: id, uptimeSeconds: 0, usage: other).jsonBytes()
+        if otherPayload != payload {
+            violations.append(Violation(invariant: "anonymous payload",
+                                        detail: "values changed the payload: \(String(decoding: payload, as: UTF8.self)) vs \(String(decoding: otherPayload, as: UTF8.self))"))
+        }
+        let text = String(decoding: otherPayload, as: UTF8.self)
+        if text.contains(CanaryRenderer.prefix) {
+            violations.append(Violation(invariant: "anonymous payload", detail: "a canary reached the payload: \(text)"))
+        }
+        return violations
+    }
+}
+
+/// Writes a parsed document back as YAML with every value replaced by a distinct canary:
+/// block collections, every key and canary double-quoted, nulls kept as nulls. Recursion is
+/// bounded by the parser's depth limit.
+struct CanaryRenderer {
+    static let prefix = "zq-canary-"
+    let typeField: String?
+    var count = 0
+
+    mutating func render(_ node: YAMLNode) -> String {
+        var out = ""
+        write(node, indent: 0, into: &out)
+        return out
+    }
+
+    private mutating func canary() -> String {
+        count += 1
+        return "\"\(Self.prefix)\(count)\""
+    }
+
+    private mutating func write(_ node: YAMLNode, indent: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent)
+        switch node.content {
+        case .scalar:
+            out += pad + (node.isNull ? "null" : canary()) + "\n"
+        case .sequence(let items):
+            if items.isEmpty { out += pad + "[]\n"; return }
+            for item in items {
+                out += pad + "-\n"
+                write(item, indent: indent + 2, into: &out)
+            }
+        case .mapping(let pairs):
+            if pairs.isEmpty { out += pad + "{}\n"; return }
+            for pair in pairs {
+                let key = pair.key.scalarValue ?? ""
+                out += pad + Self.quoted(key) + ":\n"
+                if key == typeField, case .scalar(let name, _) = pair.value.content, !pair.value.isNull {
+                    out += pad + "  " + Self.quoted(name) + "\n"
+                } else {
+                    write(pair.value, indent: indent + 2, into: &out)
+                }
+            }
+        }
+    }
+
+    /// A double-quoted YAML scalar for any string.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            // `$` escaped, so the text cannot grow an environment interpolation it did not have.
+            case "$": out += "\\x24"
+            default:
+                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" {
+                    out += "\\U" + hex8(u.value)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func hex8(_ v: UInt32) -> String {
+        let digits = Array("0123456789abcdef")
+        return String((0..<8).reversed().map { digits[Int((v >> (UInt32($0) * 4)) & 0xF)] })
+    }
+}
+
+/// The canary renderer, for tests of the check itself.
+public struct CanaryRendererProbe {
+    private var renderer = CanaryRenderer(typeField: "type")
+    public init() {}
+    public mutating func render(_ node: YAMLNode) -> String { renderer.render(node) }
+}

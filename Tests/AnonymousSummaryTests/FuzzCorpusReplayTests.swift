@@ -1,0 +1,49 @@
+import AnonymousSummary
+import Foundation
+import SummaryChecks
+import XCTest
+
+/// Every seed of `Tests/FuzzCorpus`, and the large hostile inputs made on demand, keep the
+/// invariants the fuzzer checks: no crash, a located error or a closed, anonymous payload.
+/// (`Scripts/fuzz replay` runs the same over a release build, with tighter time bounds.)
+final class FuzzCorpusReplayTests: XCTestCase {
+    static let corpus = TestPaths.repositoryRoot.appendingPathComponent("Tests/FuzzCorpus")
+
+    func testEveryCorpusFileKeepsTheInvariants() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter { !$0.hasPrefix(".") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 200, "the seed corpus should hold at least 200 files")
+        let clock = ContinuousClock()
+        var slowest: (Duration, String) = (.zero, "")
+        for name in names {
+            let bytes = try Array(Data(contentsOf: Self.corpus.appendingPathComponent(name)))
+            let start = clock.now
+            let violations = InvariantCheck.check(bytes)
+            let elapsed = clock.now - start
+            if elapsed > slowest.0 { slowest = (elapsed, name) }
+            XCTAssertEqual(violations.map(\.description), [], name)
+        }
+        print("fuzz corpus replay: \(names.count) files; slowest \(slowest.1) in \(slowest.0)")
+        // A loose bound for a debug build: it catches quadratic blow-ups, not small slowdowns.
+        XCTAssertLessThan(slowest.0, .seconds(10), "\(slowest.1) is far slower than any input should be")
+    }
+
+    func testTheLargeHostileInputsKeepTheInvariants() {
+        for (name, bytes) in HostileInputs.all {
+            XCTAssertEqual(InvariantCheck.check(bytes).map(\.description), [], name)
+        }
+    }
+
+    /// The check itself can fail: a payload that changed with a value would be reported.
+    func testTheCanaryRendererKeepsStructureAndReplacesValues() throws {
+        let yaml = Array("input:\n  label: secret\n  type: kafka\n  kafka: {topics: [t1, \"$x\"], n: ~}\n".utf8)
+        let document = try XCTUnwrap(try Summariser().document(yaml))
+        var renderer = CanaryRendererProbe()
+        let text = renderer.render(document)
+        XCTAssertFalse(text.contains("secret"))
+        XCTAssertFalse(text.contains("t1"))
+        XCTAssertTrue(text.contains("\"kafka\""), "the legacy type value is kept")
+        let reparsed = try XCTUnwrap(try Summariser().document(Array(text.utf8)))
+        XCTAssertEqual(reparsed["input"]?["kafka"]?["n"]?.isNull, true, "nulls stay null")
+        XCTAssertEqual(reparsed["input"]?["kafka"]?["topics"]?.sequenceItems?.count, 2)
+    }
+}
