@@ -51,6 +51,10 @@ public enum InvariantCheck {
         guard let document = read else { return violations }  // an empty stream: nothing to replace
         var canaries = CanaryRenderer(typeField: catalog.typeField.map { "\($0)" })
         let replaced = canaries.render(document)
+        // A key that needs escapes may not fit the parser's 1,024-character implicit-key limit
+        // once written double-quoted; such a document cannot be re-rendered faithfully, so the
+        // anonymity check does not apply to it (the parse and payload checks above still do).
+        if canaries.longestKey > 1024 { return violations }
         let other: ComponentUsage
         do {
             other = try summariser.usage(of: [ConfigSource(Array(replaced.utf8))])
@@ -78,6 +82,8 @@ struct CanaryRenderer {
     static let prefix = "zq-canary-"
     let typeField: String?
     var count = 0
+    /// Characters in the longest key written, quotes included.
+    private(set) var longestKey = 0
 
     mutating func render(_ node: YAMLNode) -> String {
         var out = ""
@@ -105,7 +111,9 @@ struct CanaryRenderer {
             if pairs.isEmpty { out += pad + "{}\n"; return }
             for pair in pairs {
                 let key = pair.key.scalarValue ?? ""
-                out += pad + Self.quoted(key) + ":\n"
+                let written = Self.quoted(key)
+                longestKey = max(longestKey, written.unicodeScalars.count)
+                out += pad + written + ":\n"
                 if key == typeField, case .scalar(let name, _) = pair.value.content, !pair.value.isNull {
                     out += pad + "  " + Self.quoted(name) + "\n"
                 } else {
@@ -115,22 +123,26 @@ struct CanaryRenderer {
         }
     }
 
-    /// A double-quoted YAML scalar for any string.
+    /// A double-quoted YAML scalar for any string, escaping as little as possible (tabs and
+    /// printable characters stay raw) so a key stays within the parser's implicit-key length.
     static func quoted(_ s: String) -> String {
         var out = "\""
+        var previousWasDollar = false
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            // `$` escaped, so the text cannot grow an environment interpolation it did not have.
-            case "$": out += "\\x24"
+            // `{` after `$` escaped, so the text cannot grow an environment interpolation.
+            case "{" where previousWasDollar: out += "\\x7b"
             default:
-                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" {
+                if (u.value < 0x20 && u != "\t") || u.value == 0x7F || (0x80...0x9F).contains(u.value)
+                    || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" {
                     out += "\\U" + hex8(u.value)
                 } else {
                     out.unicodeScalars.append(u)
                 }
             }
+            previousWasDollar = u == "$"
         }
         return out + "\""
     }
