@@ -1,1 +1,127 @@
 import AnonymousSummary
+import Foundation
+
+/// Sends the anonymous summary on a schedule: first after `initialDelay` of uptime, then
+/// every `period`, as Benthos does. It never harms its host: it runs in one task the host can
+/// cancel, every error is swallowed (reported only to the optional `log`), a failed send is
+/// retried at most once per period (after a jittered delay), and nothing accumulates from one
+/// period to the next. When the status says off, `start()` creates no task, no timer, no
+/// socket and no file.
+///
+/// Delays are measured on `clock` (a monotonic `ContinuousClock` by default; tests inject a
+/// virtual one to run days of schedule in milliseconds). At each send the uptime is measured
+/// anew and the payload is made by `Summary.jsonBytes()`: the sender never builds JSON.
+public actor TelemetrySender<C: Clock> where C.Duration == Duration {
+    public nonisolated let status: TelemetryStatus
+    private let configuration: TelemetryConfiguration
+    private let usage: ComponentUsage
+    private let id: InstanceID
+    private let clock: C
+    private let makeTransport: @Sendable () -> any TelemetryTransport
+    private let log: (@Sendable (String) -> Void)?
+    private let randomFraction: @Sendable () -> Double
+    private var task: Task<Void, Never>?
+
+    /// - Parameters:
+    ///   - status: the decision (`TelemetryStatus.decide`); when off, the sender does nothing.
+    ///   - usage: the summary of the host's config.
+    ///   - id: this process's instance id (random by default; never derived from the host).
+    ///   - transport: how payloads leave; by default an HTTP POST to the endpoint, or standard
+    ///     error in debug mode. Made only when the sender starts enabled.
+    ///   - log: where errors and sends are reported, if anywhere.
+    ///   - randomFraction: the jitter source, a value in 0..<1 (injectable for tests).
+    public init(configuration: TelemetryConfiguration, status: TelemetryStatus, usage: ComponentUsage,
+                id: InstanceID = .random(), clock: C,
+                transport: (@Sendable () -> any TelemetryTransport)? = nil,
+                log: (@Sendable (String) -> Void)? = nil,
+                randomFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.configuration = configuration
+        self.status = status
+        self.usage = usage
+        self.id = id
+        self.clock = clock
+        self.log = log
+        self.randomFraction = randomFraction
+        if let transport {
+            self.makeTransport = transport
+        } else if status.destination == .standardError {
+            self.makeTransport = { StandardErrorTransport() }
+        } else {
+            let endpoint = configuration.endpoint
+            let userAgent = configuration.userAgent
+            let timeout = configuration.requestTimeout
+            self.makeTransport = {
+                guard let endpoint else { return NoTransport() }
+                return URLSessionTransport(endpoint: endpoint, userAgent: userAgent, timeout: timeout)
+            }
+        }
+    }
+
+    /// True while the schedule runs.
+    public var isRunning: Bool { task != nil }
+
+    /// Starts the schedule, if telemetry is enabled; does nothing otherwise or if started.
+    public func start() {
+        guard status.isEnabled, task == nil else { return }
+        let started = clock.now
+        let transport = makeTransport()
+        task = Task { [weak self] in
+            await self?.run(started: started, transport: transport)
+        }
+    }
+
+    /// Stops the schedule, cancelling a request in flight; returns when the task has ended.
+    public func stop() async {
+        guard let task else { return }
+        task.cancel()
+        self.task = nil
+        await task.value
+    }
+
+    private func run(started: C.Instant, transport: any TelemetryTransport) async {
+        var next = started.advanced(by: configuration.initialDelay)
+        while !Task.isCancelled {
+            do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
+            if await send(started: started, transport: transport) == false, !Task.isCancelled {
+                // One retry in this period, after a jittered delay well inside it.
+                let base = min(configuration.period / 24, .seconds(3600))
+                let retryAt = clock.now.advanced(by: base + base * randomFraction())
+                if retryAt < next.advanced(by: configuration.period) {
+                    do { try await clock.sleep(until: retryAt, tolerance: nil) } catch { return }
+                    _ = await send(started: started, transport: transport)
+                }
+            }
+            next = next.advanced(by: configuration.period)
+        }
+    }
+
+    /// One delivery; false if it failed.
+    private func send(started: C.Instant, transport: any TelemetryTransport) async -> Bool {
+        let uptime = started.duration(to: clock.now).components.seconds
+        let payload = Summary(id: id, uptimeSeconds: UInt64(max(0, uptime)), usage: usage).jsonBytes()
+        do {
+            try await transport.deliver(payload)
+            let verb = status.destination == .standardError ? "wrote" : "sent"
+            log?("telemetry: \(verb) \(payload.count) bytes (uptime \(uptime) s)")
+            return true
+        } catch {
+            log?("telemetry: send failed: \(error)")
+            return false
+        }
+    }
+}
+
+extension TelemetrySender where C == ContinuousClock {
+    /// A sender on the monotonic clock.
+    public init(configuration: TelemetryConfiguration, status: TelemetryStatus, usage: ComponentUsage,
+                id: InstanceID = .random(), log: (@Sendable (String) -> Void)? = nil) {
+        self.init(configuration: configuration, status: status, usage: usage, id: id, clock: ContinuousClock(), log: log)
+    }
+}
+
+/// Used only if an enabled status somehow has no endpoint: delivers nothing.
+struct NoTransport: TelemetryTransport {
+    func deliver(_ payload: [UInt8]) async throws {
+        throw TelemetryDeliveryError(description: "no endpoint is configured")
+    }
+}

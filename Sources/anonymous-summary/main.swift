@@ -10,6 +10,10 @@ let topUsage = """
       explain [-r RES]… CONFIG…    show where each component was found (never sent)
       parse [--strings] FILE|-     print each YAML document as one line of JSON
       schema                       print the JSON Schema of the payload
+      send --endpoint URL [--initial-delay 5m] [--period 24h] CONFIG…
+                                   run the telemetry sender for a config until interrupted
+      status [--disable-telemetry] [--endpoint URL]
+                                   say whether telemetry would be on, and what decided
     Exit status: 0 ok, 64 usage, 65 bad config (FILE:LINE:COLUMN: message on standard error),
     66 missing file.
     """
@@ -24,6 +28,8 @@ do {
     case "explain": try ExplainCommand.run(rest)
     case "schema": print(ComponentCatalog.benthos.payloadSchemaJSON(), terminator: "")
     case "bench": try BenchCommand.run(rest)
+    case "send": try SendCommand.run(rest)
+    case "status": try StatusCommand.run(rest)
     case "help", "-h", "--help":
         print(topUsage)
     default:

@@ -1,0 +1,72 @@
+/// Whether telemetry is on, and what decided it, so a host can tell its users (and log it).
+///
+/// One function decides, with a fixed precedence: the `--disable-telemetry` flag, then the
+/// host's own variable, then `DO_NOT_TRACK`, then the host's configuration (an endpoint, or the
+/// debug variable that prints payloads instead of sending them).
+public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
+    public enum Source: Sendable, Equatable {
+        /// `--disable-telemetry` was among the arguments.
+        case flag
+        /// The host's variable (named) was set to an off value.
+        case hostVariable(String)
+        /// `DO_NOT_TRACK` was set to something other than empty or `0`.
+        case doNotTrack
+        /// The host configured no endpoint.
+        case noEndpoint
+        /// The host configured an endpoint, and nothing opted out.
+        case configured
+        /// The debug variable (named) asks for payloads on standard error.
+        case debugVariable(String)
+    }
+
+    public enum Destination: Sendable, Equatable {
+        case endpoint
+        case standardError
+    }
+
+    /// True if the sender will run (send, or print in debug mode).
+    public var isEnabled: Bool { destination != nil }
+    /// Where payloads go when enabled; nil when off.
+    public var destination: Destination?
+    public var decidedBy: Source
+
+    /// A decision made elsewhere (a host's own settings page, say); most hosts use `decide`.
+    public init(destination: Destination?, decidedBy: Source) {
+        self.destination = destination
+        self.decidedBy = decidedBy
+    }
+
+    public static let disableFlag = "--disable-telemetry"
+
+    /// The decision for a process with these `arguments` and `environment`.
+    public static func decide(arguments: [String], environment: [String: String],
+                              configuration: TelemetryConfiguration) -> TelemetryStatus {
+        if arguments.contains(disableFlag) { return TelemetryStatus(destination: nil, decidedBy: .flag) }
+        if let name = configuration.hostVariable, let value = environment[name], isOffValue(value) {
+            return TelemetryStatus(destination: nil, decidedBy: .hostVariable(name))
+        }
+        if let value = environment["DO_NOT_TRACK"], !value.isEmpty, value != "0" {
+            return TelemetryStatus(destination: nil, decidedBy: .doNotTrack)
+        }
+        if let name = configuration.debugVariable, let value = environment[name], !value.isEmpty, value != "0" {
+            return TelemetryStatus(destination: .standardError, decidedBy: .debugVariable(name))
+        }
+        if configuration.endpoint == nil { return TelemetryStatus(destination: nil, decidedBy: .noEndpoint) }
+        return TelemetryStatus(destination: .endpoint, decidedBy: .configured)
+    }
+
+    static func isOffValue(_ value: String) -> Bool {
+        ["off", "0", "false", "no", "disable", "disabled"].contains(value.lowercased())
+    }
+
+    public var description: String {
+        switch decidedBy {
+        case .flag: return "telemetry is off (--disable-telemetry)"
+        case .hostVariable(let name): return "telemetry is off (\(name) opts out)"
+        case .doNotTrack: return "telemetry is off (DO_NOT_TRACK is set)"
+        case .noEndpoint: return "telemetry is off (no endpoint is configured)"
+        case .configured: return "telemetry is on (an endpoint is configured; opt out with --disable-telemetry or DO_NOT_TRACK=1)"
+        case .debugVariable(let name): return "telemetry debug mode (\(name)): payloads are written to standard error, not sent"
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import AnonymousSummary
+import Dispatch
+import Foundation
+import TelemetrySender
+
+/// The tool's own telemetry settings, as a host would declare them. The tool has no endpoint
+/// of its own: `send` takes one on the command line.
+enum ToolTelemetry {
+    static let hostVariable = "ANONYMOUS_SUMMARY_TELEMETRY"
+    static let debugVariable = "ANONYMOUS_SUMMARY_TELEMETRY_DEBUG"
+    static let userAgent = "anonymous-summary/0.1"
+
+    /// `300ms`, `90s`, `5m`, `24h`, `2d`, or a number of seconds.
+    static func duration(_ text: String, flag: String) throws(CLIFailure) -> Duration {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let n = Double(text.dropLast(suffix.count)), n >= 0, n.isFinite {
+                return .milliseconds(Int64((n * scale * 1000).rounded()))
+            }
+        }
+        if let n = Double(text), n >= 0, n.isFinite { return .milliseconds(Int64((n * 1000).rounded())) }
+        throw CLIFailure(code: .usage, message: "\(flag): '\(text)' is not a duration (like 300ms, 90s, 5m, 24h)")
+    }
+
+    static func configuration(endpoint: String?, flags: [String: [String]]) throws(CLIFailure) -> TelemetryConfiguration {
+        var url: URL?
+        if let endpoint {
+            guard let parsed = URL(string: endpoint), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
+                throw CLIFailure(code: .usage, message: "--endpoint: '\(endpoint)' is not an http(s) URL")
+            }
+            url = parsed
+        }
+        var configuration = TelemetryConfiguration(endpoint: url, userAgent: userAgent,
+                                                   hostVariable: hostVariable, debugVariable: debugVariable)
+        if let text = flags["--initial-delay"]?.last { configuration.initialDelay = try duration(text, flag: "--initial-delay") }
+        if let text = flags["--period"]?.last {
+            configuration.period = try duration(text, flag: "--period")
+            guard configuration.period > .zero else { throw CLIFailure(code: .usage, message: "--period must be more than 0") }
+        }
+        if let text = flags["--timeout"]?.last { configuration.requestTimeout = try duration(text, flag: "--timeout") }
+        return configuration
+    }
+}
+
+/// `anonymous-summary send --endpoint URL [--initial-delay 5m] [--period 24h] CONFIG…`:
+/// runs the sender for a config as a host would, until interrupted.
+enum SendCommand {
+    static let usage = """
+        usage: anonymous-summary send --endpoint URL [--initial-delay 5m] [--period 24h] [--timeout 10s]
+                                      [--disable-telemetry] [-r RESOURCES.yaml]… [--streams] CONFIG…
+          Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
+          the first payload after the initial delay, then one every period. Honours
+          --disable-telemetry, \(ToolTelemetry.hostVariable)=off and DO_NOT_TRACK=1;
+          \(ToolTelemetry.debugVariable)=1 writes each payload to standard error instead.
+        """
+
+    static func run(_ arguments: [String]) throws(CLIFailure) {
+        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags.union(["--disable-telemetry"]),
+                                              valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--period", "--timeout"]))
+        guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags)
+        let sources = try ConfigArguments.sources(operands: operands, flags: flags)
+        let usage: ComponentUsage
+        do {
+            usage = try Summariser().usage(of: sources)
+        } catch {
+            throw CLIFailure(code: .dataError, message: error.description)
+        }
+        let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                            configuration: configuration)
+        CLI.printError(status.description)
+        guard status.isEnabled else { exit(ExitCode.ok.rawValue) }
+        let sender = TelemetrySender(configuration: configuration, status: status, usage: usage,
+                                     log: { CLI.printError($0) })
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources_ = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
+        for source in sources_ {
+            source.setEventHandler {
+                Task {
+                    await sender.stop()
+                    CLI.printError("telemetry: stopped")
+                    exit(ExitCode.ok.rawValue)
+                }
+            }
+            source.resume()
+        }
+        Task { await sender.start() }
+        withExtendedLifetime(sources_) { dispatchMain() }
+    }
+}
+
+/// `anonymous-summary status [--disable-telemetry] [--endpoint URL]`: whether telemetry would
+/// be on, and which source decided.
+enum StatusCommand {
+    static func run(_ arguments: [String]) throws(CLIFailure) {
+        let (flags, operands) = try CLI.split(arguments, flags: ["--disable-telemetry"], valued: ["--endpoint"])
+        guard operands.isEmpty else {
+            throw CLIFailure(code: .usage, message: "usage: anonymous-summary status [--disable-telemetry] [--endpoint URL]")
+        }
+        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:])
+        let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                            configuration: configuration)
+        print(status.description)
+    }
+}

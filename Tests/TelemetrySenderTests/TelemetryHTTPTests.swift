@@ -1,0 +1,144 @@
+import AnonymousSummary
+import Foundation
+import TelemetrySender
+import XCTest
+
+/// The sender against a real HTTP server on 127.0.0.1, started by each test, answering well
+/// and badly. Real time, short delays: 50 ms before the first send, a 300 ms period.
+final class TelemetryHTTPTests: XCTestCase {
+    let usage: ComponentUsage = {
+        let yaml = Array("input: {kafka: {}}\npipeline: {processors: [{mapping: root = this}]}\noutput: {aws_s3: {}}\n".utf8)
+        return (try? Summariser().usage(of: [ConfigSource(yaml)])) ?? ComponentUsage()
+    }()
+    let id = InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")!
+    let period = Duration.milliseconds(300)
+
+    func sender(_ url: URL, log: LogLines) -> TelemetrySender<ContinuousClock> {
+        let configuration = TelemetryConfiguration(endpoint: url, initialDelay: .milliseconds(50), period: period,
+                                                   requestTimeout: .milliseconds(300), userAgent: "testhost/1.2.3")
+        let status = TelemetryStatus.decide(arguments: [], environment: [:], configuration: configuration)
+        return TelemetrySender(configuration: configuration, status: status, usage: usage, id: id,
+                               clock: ContinuousClock(), log: { log.append($0) })
+    }
+
+    /// Work the host keeps doing while the sender runs (and fails).
+    final class HostWork: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ticks = 0
+        var count: Int { lock.withLock { ticks } }
+        func run(until deadline: Date) async {
+            while Date() < deadline {
+                lock.withLock { ticks += 1 }
+                try? await Task.sleep(nanoseconds: 10_000_000)
+            }
+        }
+    }
+
+    func testThePayloadIsPostedAsJSONWithTheHostsUserAgent() async throws {
+        let server = try LoopbackServer(mode: .ok)
+        defer { server.stop() }
+        let log = LogLines()
+        let sender = sender(server.url, log: log)
+        await sender.start()
+        let arrived = await eventually { server.requests.count >= 1 }
+        await sender.stop()
+        XCTAssertTrue(arrived, "log: \(log.lines)")
+        let request = try XCTUnwrap(server.requests.first)
+        XCTAssertEqual(request.method, "POST")
+        XCTAssertEqual(request.path, "/v1/telemetry")
+        XCTAssertEqual(request.headers["content-type"], "application/json")
+        XCTAssertEqual(request.headers["user-agent"], "testhost/1.2.3")
+        XCTAssertEqual(request.body, Summary(id: id, uptimeSeconds: 0, usage: usage).jsonBytes(),
+                       "byte for byte the encoder's payload")
+        XCTAssertTrue(log.lines.contains { $0.contains("sent") })
+    }
+
+    func testServerErrorsAreSwallowedBoundedAndTheNextPeriodSendsAgain() async throws {
+        let server = try LoopbackServer(mode: .status(500))
+        defer { server.stop() }
+        let log = LogLines()
+        let sender = sender(server.url, log: log)
+        let host = HostWork()
+        let start = Date()
+        await sender.start()
+        await host.run(until: start.addingTimeInterval(1.2))
+        await sender.stop()
+        let elapsed = Date().timeIntervalSince(start)
+        let periods = Int(elapsed / 0.3) + 1
+        XCTAssertGreaterThanOrEqual(server.requests.count, 3, "the next periods send again")
+        XCTAssertLessThanOrEqual(server.requests.count, 2 * periods, "at most one retry per period")
+        XCTAssertTrue(log.lines.contains { $0.contains("HTTP 500") }, "\(log.lines)")
+        XCTAssertGreaterThan(host.count, 60, "the host's own work kept running")
+    }
+
+    func testConnectionRefusedIsSwallowed() async throws {
+        let server = try LoopbackServer(mode: .ok)
+        let url = server.url
+        server.stop()  // nothing listens on that port now
+        let log = LogLines()
+        let sender = sender(url, log: log)
+        let host = HostWork()
+        await sender.start()
+        await host.run(until: Date().addingTimeInterval(0.8))
+        await sender.stop()
+        let failures = log.lines.filter { $0.contains("send failed") }.count
+        XCTAssertGreaterThanOrEqual(failures, 2, "\(log.lines)")
+        XCTAssertLessThanOrEqual(failures, 2 * (Int(0.8 / 0.3) + 1))
+        XCTAssertGreaterThan(host.count, 40)
+    }
+
+    func testAServerThatNeverAnswersTimesOutAndStopCancelsMidRequest() async throws {
+        let server = try LoopbackServer(mode: .neverAnswer)
+        defer { server.stop() }
+        let log = LogLines()
+        let sender = sender(server.url, log: log)
+        let started = Date()
+        await sender.start()
+        // The first request times out after 300 ms (50 ms after start) and is logged.
+        let timedOut = await eventually(3) { log.lines.contains { $0.contains("timed out") } }
+        XCTAssertTrue(timedOut, "\(log.lines)")
+        XCTAssertGreaterThan(Date().timeIntervalSince(started), 0.3, "the timeout is the configured one")
+        // Catch it mid-request, and stop: it must end within a second.
+        let inFlight = await eventually(3) { server.requests.count >= 2 }
+        XCTAssertTrue(inFlight)
+        let clock = ContinuousClock()
+        let stopped = await clock.measure { await sender.stop() }
+        XCTAssertLessThan(stopped, .seconds(1), "stop() took \(stopped)")
+    }
+
+    func testAServerThatClosesMidResponseIsSwallowedAndTheNextPeriodSendsAgain() async throws {
+        let server = try LoopbackServer(mode: .closeMidResponse)
+        defer { server.stop() }
+        let log = LogLines()
+        let sender = sender(server.url, log: log)
+        await sender.start()
+        let again = await eventually(4) { server.requests.count >= 3 }
+        await sender.stop()
+        XCTAssertTrue(again, "requests: \(server.requests.count), log: \(log.lines)")
+        XCTAssertTrue(log.lines.contains { $0.contains("send failed") }, "\(log.lines)")
+    }
+
+    /// With no endpoint, the library alone opens no socket: none appears among the process's
+    /// open files while a sender with the default transport "runs".
+    func testNoEndpointOpensNoSocket() async throws {
+        func sockets() -> Int {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return fds.filter { ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) ?? "").hasPrefix("socket:") }.count
+        }
+        guard FileManager.default.fileExists(atPath: "/proc/self/fd") else { throw XCTSkip("needs /proc (Linux)") }
+        let before = sockets()
+        let configuration = TelemetryConfiguration(endpoint: nil, initialDelay: .zero, period: .milliseconds(20), userAgent: "t")
+        let status = TelemetryStatus.decide(arguments: [], environment: [:], configuration: configuration)
+        XCTAssertEqual(status.decidedBy, .noEndpoint)
+        let sender = TelemetrySender(configuration: configuration, status: status, usage: usage)
+        await sender.start()
+        let running = await sender.isRunning
+        XCTAssertFalse(running)
+        try await Task.sleep(nanoseconds: 200_000_000)
+        XCTAssertEqual(sockets(), before, "a socket was opened")
+        // The check can see sockets: a listening server adds one.
+        let server = try LoopbackServer(mode: .ok)
+        XCTAssertGreaterThan(sockets(), before)
+        server.stop()
+    }
+}
