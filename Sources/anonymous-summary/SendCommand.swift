@@ -59,13 +59,7 @@ enum SendCommand {
                                               valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--period", "--timeout"]))
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags)
-        let sources = try ConfigArguments.sources(operands: operands, flags: flags)
-        let usage: ComponentUsage
-        do {
-            usage = try Summariser().usage(of: sources)
-        } catch {
-            throw CLIFailure(code: .dataError, message: error.description)
-        }
+        let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         CLI.printError(status.description)
@@ -74,8 +68,8 @@ enum SendCommand {
                                      log: { CLI.printError($0) })
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let sources_ = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
-        for source in sources_ {
+        let signalSources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
+        for source in signalSources {
             source.setEventHandler {
                 Task {
                     await sender.stop()
@@ -86,7 +80,7 @@ enum SendCommand {
             source.resume()
         }
         Task { await sender.start() }
-        withExtendedLifetime(sources_) { dispatchMain() }
+        withExtendedLifetime(signalSources) { dispatchMain() }
     }
 }
 

@@ -28,6 +28,17 @@ enum ConfigArguments {
         return sources
     }
 
+    /// What the configs named by `operands` and `flags` use, together; a bad config ends the
+    /// command with its `FILE:LINE:COLUMN: message`.
+    static func usage(operands: [String], flags: [String: [String]]) throws(CLIFailure) -> ComponentUsage {
+        let sources = try sources(operands: operands, flags: flags)
+        do {
+            return try Summariser().usage(of: sources)
+        } catch {
+            throw CLIFailure(code: .dataError, message: error.description)
+        }
+    }
+
     /// The .yaml and .yml files under `folder`, sorted, as streams mode reads them.
     static func streamFiles(in folder: String) throws(CLIFailure) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: folder) else {
@@ -72,13 +83,7 @@ enum SummariseCommand {
             guard let value = UInt64(text) else { throw CLIFailure(code: .usage, message: "--uptime needs whole seconds") }
             uptime = value
         }
-        let sources = try ConfigArguments.sources(operands: operands, flags: flags)
-        let usage: ComponentUsage
-        do {
-            usage = try Summariser().usage(of: sources)
-        } catch {
-            throw CLIFailure(code: .dataError, message: error.description)
-        }
+        let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         print(Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonString())
     }
 }
