@@ -22,7 +22,8 @@ let package = Package(
         .target(name: "SummaryChecks", dependencies: ["AnonymousSummary"]),
         // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
         .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"]),
-        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks"]),
+        // The unit tests also run the built tool (CLITests), so it is a dependency.
+        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "anonymous-summary"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary"]),
     ]

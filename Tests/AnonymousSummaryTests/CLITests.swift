@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+
+/// The command-line tool, run as a user runs it: output, standard error and exit status.
+final class CLITests: XCTestCase {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The built `anonymous-summary` beside the test bundle.
+    var tool: URL {
+        get throws {
+            let starts = [Bundle.main.bundleURL, Bundle(for: CLITests.self).bundleURL,
+                          URL(fileURLWithPath: CommandLine.arguments.first ?? ".")]
+            for start in starts {
+                var dir = start.deletingLastPathComponent()
+                for _ in 0..<3 {
+                    let candidate = dir.appendingPathComponent("anonymous-summary")
+                    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                    dir = dir.deletingLastPathComponent()
+                }
+            }
+            throw XCTSkip("the anonymous-summary executable was not built beside the tests")
+        }
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = try tool
+        process.arguments = arguments
+        process.currentDirectoryURL = TestPaths.repositoryRoot
+        var env = ProcessInfo.processInfo.environment
+        env["DO_NOT_TRACK"] = nil
+        env["ANONYMOUS_SUMMARY_TELEMETRY"] = nil
+        env["ANONYMOUS_SUMMARY_TELEMETRY_DEBUG"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testSummarisePrintsExactlyThePayload() throws {
+        let r = try run(["summarise", "--id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "--uptime", "42", "Examples/telemetry-docs.yaml"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":42,"components":[{"type":"input","name":"generate"},{"type":"output","name":"aws_s3"}]}"# + "\n")
+    }
+
+    func testARandomIdWithoutFlags() throws {
+        let a = try run(["summarise", "Examples/telemetry-docs.yaml"])
+        let b = try run(["summarise", "Examples/telemetry-docs.yaml"])
+        XCTAssertEqual(a.status, 0)
+        XCTAssertNotEqual(a.stdout, b.stdout, "each run has its own random id")
+        XCTAssertTrue(a.stdout.contains(#""uptime":0,"#))
+    }
+
+    func testExitCodesAndLocatedErrors() throws {
+        let bad = try run(["parse", "-"], stdin: "a: 1\nb: [\n")
+        XCTAssertEqual(bad.status, 65)
+        XCTAssertEqual(bad.stderr, "<stdin>:2:4: unterminated flow sequence (missing ']')\n")
+        XCTAssertEqual(try run(["summarise", "no/such/file.yaml"]).status, 66)
+        XCTAssertEqual(try run(["summarise", "--uptime", "soon", "Examples/telemetry-docs.yaml"]).status, 64)
+        XCTAssertEqual(try run(["frobnicate"]).status, 64)
+    }
+
+    func testParsePrintsEachDocumentAsJSON() throws {
+        let r = try run(["parse", "-"], stdin: "a: 1\nb: [true, x]\n---\n- null\n")
+        XCTAssertEqual(r.stdout, "{\"a\":1,\"b\":[true,\"x\"]}\n[null]\n")
+        let s = try run(["parse", "--strings", "-"], stdin: "a: 1\nb: [true, x]\n")
+        XCTAssertEqual(s.stdout, "{\"a\":\"1\",\"b\":[\"true\",\"x\"]}\n")
+    }
+
+    func testExplainShowsWhereButNeverValues() throws {
+        let r = try run(["explain", "Examples/telemetry-docs.yaml"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.contains("Examples/telemetry-docs.yaml:5:3"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("aws_s3"))
+        XCTAssertFalse(r.stdout.contains("fooer"), "labels are not shown")
+    }
+
+    func testStatusSaysWhatDecided() throws {
+        XCTAssertEqual(try run(["status"]).stdout, "telemetry is off (no endpoint is configured)\n")
+        XCTAssertEqual(try run(["status", "--endpoint", "http://127.0.0.1:9/"], environment: ["DO_NOT_TRACK": "1"]).stdout,
+                       "telemetry is off (DO_NOT_TRACK is set)\n")
+        XCTAssertEqual(try run(["status", "--endpoint", "http://127.0.0.1:9/", "--disable-telemetry"]).stdout,
+                       "telemetry is off (--disable-telemetry)\n")
+    }
+
+    func testSendWithAnOptOutExitsAtOnce() throws {
+        let r = try run(["send", "--endpoint", "http://127.0.0.1:9/", "Examples/telemetry-docs.yaml"], environment: ["DO_NOT_TRACK": "1"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("DO_NOT_TRACK"), r.stderr)
+    }
+}
