@@ -237,6 +237,14 @@ final class YAMLParserTests: XCTestCase {
         }
     }
 
+    /// Found by the fuzzer: the 1024 limit on implicit keys counts characters, not bytes.
+    func testImplicitKeyLimitCountsCharacters() throws {
+        let wide = String(repeating: "鸞", count: 1000)
+        XCTAssertEqual(try YAML.parseStream(wide + ": v\n").first?[wide]?.scalarValue, "v")
+        let e = try XCTUnwrap(refusal(String(repeating: "k", count: 1025) + ": v\n"))
+        XCTAssertTrue(e.message.contains("1024"), e.message)
+    }
+
     func testDuplicateKeysCompareValuesNotSpelling() throws {
         // "a" and 'a' are the same key; YAML forbids the pair.
         let e = try XCTUnwrap(refusal("a: 1\n'a': 2\n"))

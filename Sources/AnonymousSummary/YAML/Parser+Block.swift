@@ -72,8 +72,12 @@ extension Parser {
         }
     }
 
+    /// YAML limits an implicit key to 1024 Unicode characters (not bytes).
     func checkImplicitKeyLength(_ from: Int, _ to: Int, at s: State) throws(YAMLError) {
-        if to - from > 1024 { throw error("an implicit key is longer than 1024 characters", at: s) }
+        guard to - from > 1024 else { return }
+        var characters = 0
+        for i in from..<min(to, end) where b[i] & 0xC0 != 0x80 { characters += 1 }
+        if characters > 1024 { throw error("an implicit key is longer than 1024 characters", at: s) }
     }
 
     /// The value after `key:` (with `pos` just after the colon) of a mapping indented `m`.
