@@ -264,6 +264,21 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertEqual(utf32.kind, .unsupported)
     }
 
+    /// Every forbidden byte is caught wherever it sits (the decoder reads eight bytes at a time).
+    func testForbiddenBytesAreFoundAtEveryOffset() throws {
+        for bad: UInt8 in [0x00, 0x01, 0x08, 0x0B, 0x1F, 0x7F, 0x80, 0xFF] {
+            for offset in 0..<24 {
+                var bytes = Array("a: \(String(repeating: "x", count: 30))\n".utf8)
+                bytes[3 + offset] = bad
+                let e = try XCTUnwrap(refusal(bytes), "byte \(bad) at \(offset)")
+                XCTAssertEqual(e.kind, .encoding)
+                XCTAssertEqual(e.column, 4 + offset, "byte \(bad) at \(offset)")
+            }
+        }
+        // Tab, line feed and carriage return are allowed anywhere.
+        XCTAssertNoThrow(try YAML.parseStream(Array("a: \"x\tyyyyyyyyyyyyyyy\"\r\nb: 2\n".utf8)))
+    }
+
     func testErrorPrintsAsFileLineColumn() throws {
         let e = try XCTUnwrap(refusal("a: 1\nb: [\n"))
         XCTAssertEqual(e.formatted(file: "config.yaml"), "config.yaml:\(e.line):\(e.column): \(e.message)")

@@ -87,7 +87,19 @@ enum InputDecoder {
         let failure: (offset: Int, message: String)? = raw.withUnsafeBufferPointer { b -> (Int, String)? in
             var i = start
             let n = b.count
+            let raw = UnsafeRawBufferPointer(b)
             while i < n {
+                // Eight printable ASCII bytes at a time (no high bit, none below 0x20, no DEL),
+                // the bulk of any config.
+                while i + 8 <= n {
+                    let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let high: UInt64 = 0x8080_8080_8080_8080
+                    let low: UInt64 = 0x0101_0101_0101_0101
+                    let del = w ^ (0x7F * low)
+                    if (w | ((w &- 0x20 * low) & ~w) | ((del &- low) & ~del)) & high != 0 { break }
+                    i += 8
+                }
+                guard i < n else { break }
                 let c = b[i]
                 if c < 0x80 {
                     if c >= 0x20 && c != 0x7F || c == 0x0A || c == 0x09 { i += 1; continue }
