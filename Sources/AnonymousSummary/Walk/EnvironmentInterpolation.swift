@@ -11,21 +11,25 @@ public enum EnvironmentInterpolation {
 
     /// `text` with every interpolation replaced by the placeholder. `text` must be UTF-8.
     public static func neutralise(_ text: [UInt8]) -> [UInt8] {
-        guard text.contains(UInt8(ascii: "$")) else { return text }
         var out: [UInt8] = []
-        out.reserveCapacity(text.count)
+        var copied = 0  // text[..<copied] is in `out` (once there is anything to replace)
         var i = 0
-        while i < text.count {
-            if text[i] == UInt8(ascii: "$"), let end = interpolationEnd(text, at: i) {
-                var scalars = 0
-                for byte in text[i..<end] where byte & 0xC0 != 0x80 { scalars += 1 }
-                out.append(contentsOf: repeatElement(placeholder, count: scalars))
-                i = end
-            } else {
-                out.append(text[i])
-                i += 1
+        while let dollar = text[i...].firstIndex(of: UInt8(ascii: "$")) {
+            guard let end = interpolationEnd(text, at: dollar) else {
+                i = dollar + 1
+                continue
             }
+            if out.isEmpty { out.reserveCapacity(text.count) }
+            out.append(contentsOf: text[copied..<dollar])
+            var scalars = 0
+            for byte in text[dollar..<end] where byte & 0xC0 != 0x80 { scalars += 1 }
+            out.append(contentsOf: repeatElement(placeholder, count: scalars))
+            copied = end
+            i = end
         }
+        // Nothing replaced: the text itself, not a copy.
+        if copied == 0 { return text }
+        out.append(contentsOf: text[copied...])
         return out
     }
 
