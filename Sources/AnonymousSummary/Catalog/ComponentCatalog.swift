@@ -103,6 +103,9 @@ public struct ComponentCatalog: Sendable {
     public private(set) var pluginConfigField: StaticString?
     private var index: [ComponentKind: [String: Int]]
     private var reservedIndex: [ComponentKind: Set<String>]
+    /// Per kind, key → -1 if reserved (reserved wins over a plugin of the same name), else the
+    /// plugin's index.
+    private var keyRoles: [ComponentKind: [String: Int]] = [:]
 
     public init(layout: Layout, reservedFields: [ComponentKind: [StaticString]],
                 reservedChildren: [ComponentKind: [Slot]], plugins: [Plugin],
@@ -119,6 +122,14 @@ public struct ComponentCatalog: Sendable {
             reservedIndex[kind] = Set(names.map { $0.description })
         }
         for plugin in plugins { add(plugin) }
+        indexRoles()
+    }
+
+    private mutating func indexRoles() {
+        keyRoles = index
+        for (kind, names) in reservedIndex {
+            for name in names { keyRoles[kind, default: [:]][name] = -1 }
+        }
     }
 
     private mutating func add(_ plugin: Plugin) {
@@ -136,6 +147,7 @@ public struct ComponentCatalog: Sendable {
     public func adding(_ more: [Plugin]) -> ComponentCatalog {
         var copy = self
         for plugin in more { copy.add(plugin) }
+        copy.indexRoles()
         return copy
     }
 
@@ -153,6 +165,22 @@ public struct ComponentCatalog: Sendable {
 
     public func isReserved(_ key: String, kind: ComponentKind) -> Bool {
         reservedIndex[kind]?.contains(key) ?? false
+    }
+
+    /// What `key` is beside a plugin's key in a component of `kind`: reserved, an allow-listed
+    /// plugin, or neither (nil). One look-up where the walk would otherwise make two.
+    enum KeyRole {
+        case reserved
+        case plugin(PluginName)
+    }
+
+    func role(of key: String, kind: ComponentKind) -> KeyRole? {
+        guard let roles = keyRoles[kind] else { return nil }
+        switch roles[key] {
+        case .none: return nil
+        case .some(-1): return .reserved
+        case .some(let i): return .plugin(PluginName(kind: kind, text: plugins[i].name))
+        }
     }
 
     /// Every allow-listed name, sorted by kind then name.

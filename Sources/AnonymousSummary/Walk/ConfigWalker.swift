@@ -19,11 +19,13 @@ struct ConfigWalker {
     }
 
     private var stack: [Work] = []
+    private let typeFieldName: String?
 
     init(catalog: ComponentCatalog, source: Int, explaining: Bool) {
         self.catalog = catalog
         self.source = source
         self.findings = explaining ? [] : nil
+        self.typeFieldName = catalog.typeField?.description
     }
 
     /// Walks one document from its root, following `slots` (a layout of the catalogue).
@@ -89,7 +91,7 @@ struct ConfigWalker {
             record(path, node, kind, .malformed(.notAMapping))
             return
         }
-        let typeKey = catalog.typeField?.description
+        let typeKey = typeFieldName
         var typeValue: YAMLNode?
         var found: PluginName?
         var config: YAMLNode?
@@ -101,12 +103,13 @@ struct ConfigWalker {
                 typeValue = pair.value
                 continue
             }
-            if catalog.isReserved(key, kind: kind) { continue }
-            if let name = catalog.plugin(named: key, kind: kind) {
+            switch catalog.role(of: key, kind: kind) {
+            case .reserved: continue
+            case .plugin(let name):
                 known += 1
                 found = name
                 config = pair.value
-            } else {
+            case nil:
                 unknown += 1
             }
         }
