@@ -179,6 +179,17 @@ final class SummariserTests: XCTestCase {
         XCTAssertFalse(payload.contains("my_secret_plugin"))
     }
 
+    /// Found by the fuzzer: a null `type` is one value however it is written.
+    func testANullTypeIsMalformedHoweverItIsWritten() throws {
+        for value in ["", " ~", " null", " Null", " NULL"] {
+            let u = try XCTUnwrap(usage("pipeline:\n  processors:\n    - type:\(value)\n"))
+            XCTAssertEqual(u.malformed, [.processor: 1], "type:\(value)")
+            XCTAssertEqual(u.unlisted, [:], "type:\(value)")
+        }
+        XCTAssertEqual(usage("pipeline:\n  processors:\n    - type: 'null'\n")?.unlisted, [.processor: 1],
+                       "a quoted 'null' is a string, a name not in the catalogue")
+    }
+
     func testUnknownPluginsAreCountedPerKindAndTheirChildrenNotWalked() throws {
         let yaml = """
             input:

@@ -186,8 +186,11 @@ struct ConfigGenerator {
             // No plugin at all (an empty mapping, or only a label): malformed.
             s.expected.malformed[kind, default: 0] += 1
             s.features.forms.insert("no plugin")
-            if reserved.contains("label") && s.chance(2) { return .map([(.fixed("label"), .text(.hole(.label)))]) }
-            return .map([])
+            switch s.draw(3) {
+            case 1 where reserved.contains("label"): return .map([(.fixed("label"), .text(.hole(.label)))])
+            case 2: return .map([(.fixed("type"), .null)])  // a null type names nothing
+            default: return .map([])
+            }
         default:
             s.features.forms.insert("absent")
             return .null

@@ -115,7 +115,8 @@ struct ConfigWalker {
         }
         if let typeValue {
             // Legacy form: `type: NAME`, config under NAME or under `plugin`.
-            guard case .scalar(let text, _) = typeValue.content, !text.isEmpty else {
+            // `type:`, `type: ~` and `type: null` are one value, null: not a name.
+            guard !typeValue.isNull, case .scalar(let text, _) = typeValue.content, !text.isEmpty else {
                 usage.countMalformed(kind)
                 record(path, node, kind, .malformed(.typeNotAName))
                 return
