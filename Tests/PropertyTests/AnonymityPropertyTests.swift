@@ -144,13 +144,17 @@ final class AnonymityPropertyTests: XCTestCase {
     }
 
     func testUserDataAndFormattingNeverChangeThePayload() {
+        let coverage = Coverage()
         check(Property(name: "non-interference", gen: Self.cases, check: Self.nonInterference(Subjects.real)),
-              defaultIterations: 8000, show: Self.show)
+              defaultIterations: 8000, show: Self.show, observe: coverage.observe)
+        print(coverage.report)
     }
 
     /// 3. Every payload is valid against the closed schema, its id a version-4 UUID.
     func testEveryPayloadIsClosed() throws {
         let validator = try SchemaValidator(schemaAt: SchemaValidator.payloadSchemaURL)
+        let coverage = Coverage()
+        defer { print(coverage.report) }
         check(Property(name: "closed output", gen: Self.cases, check: { c in
             do {
                 let usage = try Subjects.summariser.usage(of: [ConfigSource(Array(c.text.utf8))])
@@ -163,11 +167,13 @@ final class AnonymityPropertyTests: XCTestCase {
             } catch {
                 return "refused: \(error)"
             }
-        }), defaultIterations: 5000, show: Self.show)
+        }), defaultIterations: 5000, show: Self.show, observe: coverage.observe)
     }
 
     /// 4. The payload's components are exactly the allow-listed components of the generated tree.
     func testThePayloadCountsEveryAllowListedComponent() {
+        let coverage = Coverage()
+        defer { print(coverage.report) }
         check(Property(name: "completeness", gen: Self.cases, check: { c in
             do {
                 let usage = try Subjects.summariser.usage(of: [ConfigSource(Array(c.text.utf8))])
@@ -178,11 +184,13 @@ final class AnonymityPropertyTests: XCTestCase {
             } catch {
                 return "refused: \(error)"
             }
-        }), defaultIterations: 8000, show: Self.show)
+        }), defaultIterations: 8000, show: Self.show, observe: coverage.observe)
     }
 
     /// 5. A tree rendered in any style parses back to itself.
     func testRenderedTreesParseBackToThemselves() {
+        let coverage = Coverage()
+        defer { print(coverage.report) }
         check(Property(name: "round trip", gen: Self.cases, check: { c in
             for (text, label) in [(c.text, "text")] {
                 do {
@@ -194,7 +202,7 @@ final class AnonymityPropertyTests: XCTestCase {
                 }
             }
             return nil
-        }), defaultIterations: 8000, show: Self.show)
+        }), defaultIterations: 8000, show: Self.show, observe: coverage.observe)
     }
 
     // MARK: The harness can fail

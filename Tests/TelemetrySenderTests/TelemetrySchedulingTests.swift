@@ -88,6 +88,35 @@ final class TelemetrySchedulingTests: XCTestCase {
         await sender.stop()
     }
 
+    /// A thousand periods, half of them failing: one timer at a time, one or two attempts per
+    /// period, nothing kept from one period to the next (the transport keeps only a count).
+    func testAThousandPeriodsKeepOneTimerAndBoundedAttempts() async {
+        final class Counting: TelemetryTransport, @unchecked Sendable {
+            let lock = NSLock()
+            var calls = 0
+            func deliver(_ payload: [UInt8]) async throws {
+                let n = lock.withLock { calls += 1; return calls }
+                if n % 3 == 1 { throw SpyTransport.SpyError() }  // every first send of a pair fails
+            }
+        }
+        let clock = TestClock()
+        let counting = Counting()
+        let sender = TelemetrySender(configuration: configuration, status: on, usage: usage, id: id, clock: clock,
+                                     transport: { counting }, randomFraction: { 0.25 })
+        await sender.start()
+        for _ in 0..<1000 {
+            let one = await clock.waitForSleepers(1)
+            XCTAssertTrue(one)
+            XCTAssertEqual(clock.sleeperCount, 1, "one timer at a time")
+            clock.advance(by: .seconds(86_400))
+        }
+        await sender.stop()
+        let calls = counting.lock.withLock { counting.calls }
+        XCTAssertGreaterThanOrEqual(calls, 999)
+        XCTAssertLessThanOrEqual(calls, 2 * 1000, "at most one retry per period")
+        XCTAssertEqual(clock.sleeperCount, 0)
+    }
+
     func testEveryOptOutMeansNoTaskNoTransportAndNoSend() async {
         var noEndpoint = configuration
         noEndpoint.endpoint = nil
