@@ -10,8 +10,13 @@ final class FuzzCorpusReplayTests: XCTestCase {
     static let corpus = TestPaths.repositoryRoot.appendingPathComponent("Tests/FuzzCorpus")
 
     func testEveryCorpusFileKeepsTheInvariants() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter { !$0.hasPrefix(".") }.sorted()
-        XCTAssertGreaterThanOrEqual(names.count, 200, "the seed corpus should hold at least 200 files")
+        let fm = FileManager.default
+        let seeds = try fm.contentsOfDirectory(atPath: Self.corpus.path).filter { !$0.hasPrefix(".") && $0 != "found" }
+        XCTAssertGreaterThanOrEqual(seeds.count, 200, "the seed corpus should hold at least 200 hand-written files")
+        // And what `Scripts/fuzz merge` kept from fuzzing runs, in found/.
+        let found = ((try? fm.contentsOfDirectory(atPath: Self.corpus.appendingPathComponent("found").path)) ?? [])
+            .filter { !$0.hasPrefix(".") }.map { "found/" + $0 }
+        let names = (seeds + found).sorted()
         let clock = ContinuousClock()
         var slowest: (Duration, String) = (.zero, "")
         for name in names {
@@ -22,7 +27,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
             if elapsed > slowest.0 { slowest = (elapsed, name) }
             XCTAssertEqual(violations.map(\.description), [], name)
         }
-        print("fuzz corpus replay: \(names.count) files; slowest \(slowest.1) in \(slowest.0)")
+        print("fuzz corpus replay: \(seeds.count) seeds and \(found.count) found by fuzzing; slowest \(slowest.1) in \(slowest.0)")
         // A loose bound for a debug build: it catches quadratic blow-ups, not small slowdowns.
         XCTAssertLessThan(slowest.0, .seconds(10), "\(slowest.1) is far slower than any input should be")
     }
