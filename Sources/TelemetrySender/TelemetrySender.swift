@@ -92,6 +92,10 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
                 }
             }
             next = next.advanced(by: configuration.period)
+            // After a long pause (a suspended laptop, a stalled request), skip the moments
+            // already past rather than send a burst to catch up.
+            let now = clock.now
+            while next < now { next = next.advanced(by: configuration.period) }
         }
     }
 

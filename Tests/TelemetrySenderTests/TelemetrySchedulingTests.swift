@@ -117,6 +117,37 @@ final class TelemetrySchedulingTests: XCTestCase {
         XCTAssertEqual(clock.sleeperCount, 0)
     }
 
+    /// A host suspended for a week sends once when it wakes, not seven times to catch up.
+    func testAfterALongPauseOneSendNotABurst() async {
+        let clock = TestClock()
+        let spy = SpyTransport()
+        let sender = TelemetrySender(configuration: configuration, status: on, usage: usage, id: id, clock: clock, transport: { spy })
+        await sender.start()
+        var waiting = await clock.waitForSleepers(1)
+        XCTAssertTrue(waiting)
+        clock.advance(by: .seconds(300))
+        var sent = await eventually { spy.payloads.count == 1 }
+        XCTAssertTrue(sent)
+        waiting = await clock.waitForSleepers(1)
+        XCTAssertTrue(waiting)
+        clock.advance(by: .seconds(7 * 86_400 + 60))
+        sent = await eventually { spy.payloads.count == 2 }
+        XCTAssertTrue(sent)
+        waiting = await clock.waitForSleepers(1)
+        XCTAssertTrue(waiting)
+        try? await Task.sleep(nanoseconds: 20_000_000)
+        XCTAssertEqual(spy.attempts, 2, "one send for the missed week, then back on schedule")
+        // The schedule keeps its phase: next send at 300 s + 8 days.
+        clock.advance(by: .seconds(86_400 - 60 - 1))
+        try? await Task.sleep(nanoseconds: 10_000_000)
+        XCTAssertEqual(spy.attempts, 2)
+        clock.advance(by: .seconds(1))
+        sent = await eventually { spy.payloads.count == 3 }
+        XCTAssertTrue(sent)
+        XCTAssertEqual(spy.payloads.last, payload(uptime: 300 + 8 * 86_400))
+        await sender.stop()
+    }
+
     func testEveryOptOutMeansNoTaskNoTransportAndNoSend() async {
         var noEndpoint = configuration
         noEndpoint.endpoint = nil
