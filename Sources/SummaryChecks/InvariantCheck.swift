@@ -136,7 +136,8 @@ struct CanaryRenderer {
             case "{" where previousWasDollar: out += "\\x7b"
             default:
                 if (u.value < 0x20 && u != "\t") || u.value == 0x7F || (0x80...0x9F).contains(u.value)
-                    || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" {
+                    || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" || u == "\u{FFFE}" || u == "\u{FFFF}" {
+                    // What YAML does not allow raw (or would read as a line break), escaped.
                     out += "\\U" + hex8(u.value)
                 } else {
                     out.unicodeScalars.append(u)
