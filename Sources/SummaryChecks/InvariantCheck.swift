@@ -78,14 +78,17 @@ public enum InvariantCheck {
 /// Writes a parsed document back as YAML with every value replaced by a distinct canary:
 /// block collections, every key and canary double-quoted, nulls kept as nulls. Recursion is
 /// bounded by the parser's depth limit.
-struct CanaryRenderer {
+public struct CanaryRenderer {
     static let prefix = "zq-canary-"
     let typeField: String?
     var count = 0
     /// Characters in the longest key written, quotes included.
     private(set) var longestKey = 0
 
-    mutating func render(_ node: YAMLNode) -> String {
+    /// `typeField`: the key whose value names a plugin and is kept (`type` in Benthos).
+    public init(typeField: String?) { self.typeField = typeField }
+
+    public mutating func render(_ node: YAMLNode) -> String {
         var out = ""
         write(node, indent: 0, into: &out)
         return out
@@ -152,11 +155,4 @@ struct CanaryRenderer {
         let digits = Array("0123456789abcdef")
         return String((0..<8).reversed().map { digits[Int((v >> (UInt32($0) * 4)) & 0xF)] })
     }
-}
-
-/// The canary renderer, for tests of the check itself.
-public struct CanaryRendererProbe {
-    private var renderer = CanaryRenderer(typeField: "type")
-    public init() {}
-    public mutating func render(_ node: YAMLNode) -> String { renderer.render(node) }
 }

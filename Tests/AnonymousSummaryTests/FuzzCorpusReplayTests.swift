@@ -42,7 +42,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
     func testTheCanaryRendererKeepsStructureAndReplacesValues() throws {
         let yaml = Array("input:\n  label: secret\n  type: kafka\n  kafka: {topics: [t1, \"$x\"], n: ~}\n".utf8)
         let document = try XCTUnwrap(try Summariser().document(yaml))
-        var renderer = CanaryRendererProbe()
+        var renderer = CanaryRenderer(typeField: "type")
         let text = renderer.render(document)
         XCTAssertFalse(text.contains("secret"))
         XCTAssertFalse(text.contains("t1"))
