@@ -57,6 +57,17 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stdout, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":42,"components":[{"type":"input","name":"generate"},{"type":"output","name":"aws_s3"}]}"# + "\n")
     }
 
+    func testAStreamsFolderAndAResourcesFileMakeOneSummary() throws {
+        let r = try run(["summarise", "--id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "-r", "Examples/resources.yaml", "Examples/streams"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = r.stdout.components(separatedBy: "\"name\":\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        XCTAssertEqual(names, ["http_server", "kafka", "branch", "cache", "mapping", "mutation", "resource", "switch",
+                               "aws_s3", "drop", "http_client", "switch", "redis"])
+        for secret in ["orders", "audit-archive", "enrich_customer", "customers", "pager.example.com", "KAFKA_BROKER"] {
+            XCTAssertFalse(r.stdout.contains(secret), secret)
+        }
+    }
+
     func testARandomIdWithoutFlags() throws {
         let a = try run(["summarise", "Examples/telemetry-docs.yaml"])
         let b = try run(["summarise", "Examples/telemetry-docs.yaml"])
