@@ -68,7 +68,7 @@ final class TelemetryHTTPTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(server.requests.count, 3, "the next periods send again")
         XCTAssertLessThanOrEqual(server.requests.count, 2 * periods, "at most one retry per period")
         XCTAssertTrue(log.lines.contains { $0.contains("HTTP 500") }, "\(log.lines)")
-        XCTAssertGreaterThan(host.count, 60, "the host's own work kept running")
+        XCTAssertGreaterThan(host.count, 30, "the host's own work kept running")
     }
 
     func testConnectionRefusedIsSwallowed() async throws {
@@ -84,7 +84,7 @@ final class TelemetryHTTPTests: XCTestCase {
         let failures = log.lines.filter { $0.contains("send failed") }.count
         XCTAssertGreaterThanOrEqual(failures, 2, "\(log.lines)")
         XCTAssertLessThanOrEqual(failures, 2 * (Int(0.8 / 0.3) + 1))
-        XCTAssertGreaterThan(host.count, 40)
+        XCTAssertGreaterThan(host.count, 20, "the host's own work kept running")
     }
 
     func testAServerThatNeverAnswersTimesOutAndStopCancelsMidRequest() async throws {
