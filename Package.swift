@@ -7,24 +7,29 @@ let package = Package(
     products: [
         .library(name: "AnonymousSummary", targets: ["AnonymousSummary"]),
         .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
+        .library(name: "UsageReport", targets: ["UsageReport"]),
         .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
     ],
     targets: [
         // The audited core: YAML subset parser, catalogue, walk, closed payload, encoder.
         // Standard library only (no Foundation), so reviewers and fuzzers have little to read.
         .target(name: "AnonymousSummary"),
+        // The other half of the loop: collected payloads, read strictly, into plugin frequencies
+        // and pairings with a k-threshold. Standard library only, like the core it reads with.
+        .target(name: "UsageReport", dependencies: ["AnonymousSummary"]),
         // The timed sender a host links to deliver the payload (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
-        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender"]),
+        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
-        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary"]),
+        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport"]),
         // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
         .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"]),
         // The unit tests also run the built tool (CLITests), so it is a dependency.
         .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "anonymous-summary"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
-        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary"]),
+        .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary"]),
+        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport"]),
     ]
 )

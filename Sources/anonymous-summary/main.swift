@@ -14,6 +14,8 @@ let topUsage = """
                                    run the telemetry sender for a config until interrupted
       status [--disable-telemetry] [--endpoint URL]
                                    say whether telemetry would be on, and what decided
+      report [--min-instances K] [--format table|json|csv|svg] [--with KIND/NAME] FILE…|DIR|-
+                                   plugin frequencies and pairings from collected payloads
     Exit status: 0 ok, 64 usage, 65 bad config (FILE:LINE:COLUMN: message on standard error),
     66 missing file.
     """
@@ -30,6 +32,7 @@ do {
     case "bench": try BenchCommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
+    case "report": try ReportCommand.run(rest)
     case "help", "-h", "--help":
         print(topUsage)
     default:

@@ -1,0 +1,232 @@
+import AnonymousSummary
+
+/// Collects payload lines, one at a time, into instances: memory grows with the number of
+/// distinct instances and distinct component sets, never with the number of lines.
+///
+/// Payloads are grouped by id; the one with the greatest uptime stands for the instance (at
+/// equal uptimes, the smaller content, so the result does not depend on line order). An id
+/// whose payloads disagree about the components is counted once as a `conflict`.
+public struct ReportBuilder: Sendable {
+    public let index: CatalogIndex
+    private var reader: PayloadReader
+    /// Lines read, payloads accepted, and rejected lines by reason.
+    public private(set) var lines = 0
+    public private(set) var payloads = 0
+    public private(set) var rejected: [RejectionReason: Int] = [:]
+
+    /// Distinct contents (`Content.key`), interned: instances refer to them by number.
+    private var contentNumbers: [[UInt64]: Int32] = [:]
+    private var contents: [[UInt64]] = []
+    private var instances: [PayloadID: Instance] = [:]
+    private var splitter = LineSplitter()
+
+    struct Instance: Sendable {
+        var uptime: UInt64
+        var content: Int32
+        var conflicted: Bool
+    }
+
+    public init(index: CatalogIndex = CatalogIndex()) {
+        self.index = index
+        reader = PayloadReader(index: index)
+    }
+
+    /// Adds one line (without its `\n`).
+    public mutating func add(line: UnsafeBufferPointer<UInt8>) {
+        lines += 1
+        switch reader.read(line) {
+        case .rejected(let reason):
+            rejected[reason, default: 0] += 1
+        case .exact:
+            payloads += 1
+            add(reader.payload)
+        }
+    }
+
+    /// Counts a line that was too long to be read (the splitter dropped its bytes).
+    public mutating func addTooLongLine() {
+        lines += 1
+        rejected[.tooLong, default: 0] += 1
+    }
+
+    /// Feeds the next chunk of a stream of lines (a file read piece by piece).
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
+        var splitter = self.splitter
+        splitter.feed(chunk) { line in
+            switch line {
+            case .bytes(let bytes): add(line: bytes)
+            case .tooLong: addTooLongLine()
+            }
+        }
+        self.splitter = splitter
+    }
+
+    /// Ends the current stream (a file): its last line is read even without a `\n`.
+    public mutating func endOfStream() {
+        var splitter = self.splitter
+        splitter.finish { line in
+            switch line {
+            case .bytes(let bytes): add(line: bytes)
+            case .tooLong: addTooLongLine()
+            }
+        }
+        self.splitter = splitter
+    }
+
+    /// Adds a whole text of lines (tests, tools).
+    public mutating func add(text: [UInt8]) {
+        text.withUnsafeBufferPointer { feed($0) }
+        endOfStream()
+    }
+
+    /// The content key of an exact payload: its sorted plugin numbers, then a separator, then
+    /// each non-zero unlisted and malformed count with its kind. Two payloads agree exactly
+    /// when their keys are equal.
+    static func key(of payload: ExactPayload) -> [UInt64] {
+        var key = payload.plugins.map { UInt64($0) }
+        key.append(UInt64.max)
+        for k in 0..<CatalogIndex.kinds.count {
+            if payload.unlisted[k] > 0 { key.append(UInt64(k)); key.append(payload.unlisted[k]) }
+        }
+        key.append(UInt64.max)
+        for k in 0..<CatalogIndex.kinds.count {
+            if payload.malformed[k] > 0 { key.append(UInt64(k)); key.append(payload.malformed[k]) }
+        }
+        return key
+    }
+
+    private mutating func add(_ payload: ExactPayload) {
+        let key = ReportBuilder.key(of: payload)
+        let number: Int32
+        if let known = contentNumbers[key] {
+            number = known
+        } else {
+            number = Int32(contents.count)
+            contentNumbers[key] = number
+            contents.append(key)
+        }
+        guard var instance = instances[payload.id] else {
+            instances[payload.id] = Instance(uptime: payload.uptime, content: number, conflicted: false)
+            return
+        }
+        if instance.content != number {
+            instance.conflicted = true
+            let newer = payload.uptime > instance.uptime
+                || (payload.uptime == instance.uptime && key.lexicographicallyPrecedes(contents[Int(instance.content)]))
+            if newer { instance.content = number }
+        }
+        instance.uptime = max(instance.uptime, payload.uptime)
+        instances[payload.id] = instance
+    }
+
+    /// The aggregates over the instances, before any threshold (see `UsageReport`, which is
+    /// what gets published).
+    public func aggregates() -> Aggregates {
+        let n = index.count
+        let kinds = CatalogIndex.kinds.count
+        var weights = [Int](repeating: 0, count: contents.count)
+        var agg = Aggregates(pluginCount: n)
+        for instance in instances.values {
+            weights[Int(instance.content)] += 1
+            agg.uptime[UptimeBucket(seconds: instance.uptime).rawValue] += 1
+            if instance.conflicted { agg.conflicts += 1 }
+        }
+        agg.instances = instances.count
+        var distinct: [Int] = []
+        for (c, key) in contents.enumerated() where weights[c] > 0 {
+            let w = weights[c]
+            distinct.removeAll(keepingCapacity: true)
+            var i = 0
+            while i < key.count, key[i] != UInt64.max {
+                let p = Int(key[i])
+                agg.components[p] += w
+                if distinct.last != p { distinct.append(p) }
+                i += 1
+            }
+            for p in distinct { agg.pluginInstances[p] += w }
+            for x in 0..<distinct.count {
+                for y in (x + 1)..<max(x + 1, distinct.count) {
+                    agg.addPair(distinct[x], distinct[y], w)
+                }
+            }
+            i += 1
+            var section = 0  // 0: unlisted, 1: malformed
+            while i < key.count {
+                if key[i] == UInt64.max { section = 1; i += 1; continue }
+                let kind = Int(key[i])
+                if section == 0 { agg.unlisted[kind] += w } else { agg.malformed[kind] += w }
+                i += 2
+            }
+            _ = kinds
+        }
+        return agg
+    }
+
+    /// The report: aggregates with the threshold applied.
+    public func report(minInstances: Int = UsageReport.defaultMinInstances) -> UsageReport {
+        UsageReport(aggregates: aggregates(), index: index, minInstances: minInstances,
+                    lines: lines, payloads: payloads, rejected: rejected)
+    }
+}
+
+/// How long instances had been running at their last payload.
+public enum UptimeBucket: Int, CaseIterable, Sendable {
+    case underHour, underDay, underWeek, longer
+
+    public init(seconds: UInt64) {
+        switch seconds {
+        case ..<3_600: self = .underHour
+        case ..<86_400: self = .underDay
+        case ..<604_800: self = .underWeek
+        default: self = .longer
+        }
+    }
+
+    /// The bucket's key in the report's JSON and CSV.
+    public var key: String {
+        switch self {
+        case .underHour: "under_1h"
+        case .underDay: "under_1d"
+        case .underWeek: "under_1w"
+        case .longer: "longer"
+        }
+    }
+
+    /// The bucket for people.
+    public var label: String {
+        switch self {
+        case .underHour: "< 1 hour"
+        case .underDay: "< 1 day"
+        case .underWeek: "< 1 week"
+        case .longer: "1 week or more"
+        }
+    }
+}
+
+/// Counts over instances, before the threshold: not for publishing as they are.
+public struct Aggregates: Sendable, Equatable {
+    public var instances = 0
+    public var conflicts = 0
+    public var uptime = [Int](repeating: 0, count: UptimeBucket.allCases.count)
+    /// Per plugin number: instances using it, and components in all instances.
+    public var pluginInstances: [Int]
+    public var components: [Int]
+    /// Per kind number: instances with unlisted (malformed) components of that kind.
+    public var unlisted = [Int](repeating: 0, count: CatalogIndex.kinds.count)
+    public var malformed = [Int](repeating: 0, count: CatalogIndex.kinds.count)
+    /// Instances using both plugins of a pair, keyed by `pairKey(a, b)` with a < b.
+    public var pairs: [UInt64: Int] = [:]
+
+    init(pluginCount: Int) {
+        pluginInstances = [Int](repeating: 0, count: pluginCount)
+        components = [Int](repeating: 0, count: pluginCount)
+    }
+
+    public static func pairKey(_ a: Int, _ b: Int) -> UInt64 {
+        UInt64(min(a, b)) << 32 | UInt64(max(a, b))
+    }
+
+    mutating func addPair(_ a: Int, _ b: Int, _ w: Int) {
+        pairs[Aggregates.pairKey(a, b), default: 0] += w
+    }
+}

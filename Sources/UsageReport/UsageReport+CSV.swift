@@ -1,0 +1,49 @@
+import AnonymousSummary
+
+extension UsageReport {
+    /// The report as CSV, one figure a row:
+    /// `section,type,name,other_type,other_name,instances,share,components,lift,confidence_ab,confidence_ba`.
+    /// A figure under the threshold shows as `< K` in `instances`, with the columns derived from
+    /// it left empty; pairs under it are counted in the `suppressed` rows, not named.
+    public func csv(with focus: PluginName? = nil) -> String {
+        var rows: [[String]] = [["section", "type", "name", "other_type", "other_name", "instances", "share",
+                                 "components", "lift", "confidence_ab", "confidence_ba"]]
+        func row(_ section: String, type: String = "", name: String = "", otherType: String = "", otherName: String = "",
+                 _ instances: String, share: String = "", components: String = "", lift: String = "",
+                 ab: String = "", ba: String = "") {
+            rows.append([section, type, name, otherType, otherName, instances, share, components, lift, ab, ba])
+        }
+        let below = "< \(minInstances)"
+        row("total", name: "min_instances", String(minInstances))
+        row("total", name: "lines", String(lines))
+        row("total", name: "payloads", String(payloads))
+        row("total", name: "instances", String(instances))
+        for reason in RejectionReason.allCases.sorted() where (rejected[reason] ?? 0) > 0 {
+            row("rejected", name: reason.rawValue, String(rejected[reason] ?? 0))
+        }
+        for bucket in UptimeBucket.allCases {
+            row("uptime", name: bucket.key, uptime[bucket.rawValue].value.map(String.init) ?? below)
+        }
+        for p in plugins {
+            row("plugin", type: p.plugin.kind.rawValue, name: p.plugin.name, String(p.instances),
+                share: Format.fixed(p.share, 6), components: String(p.components))
+        }
+        for p in pluginsBelowThreshold {
+            row("plugin", type: p.kind.rawValue, name: p.name, below)
+        }
+        for k in kinds {
+            if let f = k.unlisted { row("unlisted", type: k.kind.rawValue, f.value.map(String.init) ?? below) }
+            if let f = k.malformed { row("malformed", type: k.kind.rawValue, f.value.map(String.init) ?? below) }
+        }
+        for p in focus.map({ pairs(with: $0) }) ?? pairs {
+            row("pair", type: p.a.kind.rawValue, name: p.a.name, otherType: p.b.kind.rawValue, otherName: p.b.name,
+                String(p.instances), lift: Format.fixed(p.lift, 4), ab: Format.fixed(p.confidenceAB, 4),
+                ba: Format.fixed(p.confidenceBA, 4))
+        }
+        row("suppressed", name: "plugins", String(suppressed.plugins))
+        row("suppressed", name: "pairs", String(suppressed.pairs))
+        row("suppressed", name: "kind_counts", String(suppressed.kindCounts))
+        row("suppressed", name: "uptime_buckets", String(suppressed.uptimeBuckets))
+        return rows.map { $0.map(Format.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+}
