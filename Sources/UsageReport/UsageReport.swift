@@ -86,8 +86,9 @@ public struct UsageReport: Sendable {
         instances = agg.instances
         conflicts = agg.conflicts
         var suppressed = Suppressed()
+        // Zero is published: it rests on no instance.
         func figure(_ n: Int, _ counter: inout Int) -> Figure {
-            if n >= k { return .count(n) }
+            if n >= k || n == 0 { return .count(n) }
             counter += 1
             return .belowThreshold
         }
