@@ -9,6 +9,9 @@ import AnonymousSummary
 /// 3. The payload is anonymous: replacing every value in the config (every non-null scalar
 ///    that is not a key, except the legacy `type` value that names a plugin) with a canary
 ///    gives byte-identical payload bytes, and no canary appears in them.
+/// 4. The report's reader (`checkPayloadLines`) accepts a line exactly when it is a payload of
+///    the published shape (as an independent oracle judges it), reads what it says, and
+///    never crashes.
 public enum InvariantCheck {
     /// One broken invariant, in words.
     public struct Violation: Sendable, CustomStringConvertible {
@@ -22,7 +25,8 @@ public enum InvariantCheck {
 
     /// What `bytes` broke; empty when every invariant holds.
     public static func check(_ bytes: [UInt8], catalog: ComponentCatalog = .benthos) -> [Violation] {
-        var violations: [Violation] = []
+        // The same bytes as collected payload lines, through the report's strict reader.
+        var violations = checkPayloadLines(bytes)
         do {
             _ = try YAML.parseStream(bytes)
         } catch {

@@ -52,3 +52,32 @@ final class FuzzCorpusReplayTests: XCTestCase {
         XCTAssertEqual(reparsed["input"]?["kafka"]?["topics"]?.sequenceItems?.count, 2)
     }
 }
+
+/// Invariant 4 is not vacuous: the oracle and the reader agree on the payload seeds, which
+/// accept and refuse what their names say.
+final class PayloadSeedTests: XCTestCase {
+    func testThePayloadSeedsAreAcceptedOrRefusedAsNamed() throws {
+        let fm = FileManager.default
+        let names = try fm.contentsOfDirectory(atPath: FuzzCorpusReplayTests.corpus.path).filter { $0.hasPrefix("payload-") }
+        XCTAssertGreaterThanOrEqual(names.count, 30)
+        for name in names {
+            let bytes = try Array(Data(contentsOf: FuzzCorpusReplayTests.corpus.appendingPathComponent(name)))
+            let lines = bytes.split(separator: 0x0A).map(Array.init)
+            let firstJudged = PayloadOracle.judge(lines.first ?? [])
+            if name.hasPrefix("payload-valid-") {
+                XCTAssertNotNil(firstJudged, name)
+                for line in lines { XCTAssertNotNil(PayloadOracle.judge(line), name) }
+            } else {
+                XCTAssertNil(firstJudged, name)
+            }
+            XCTAssertEqual(InvariantCheck.checkPayloadLines(bytes).map(\.description), [], name)
+        }
+    }
+
+    func testTheOracleCatchesAReaderThatAcceptsTooMuch() {
+        // A duplicate key is valid JSON to lenient parsers: the oracle refuses it as the reader does.
+        let line = Array(#"{"id":"3b2e1c4d-5f6a-4b7c-8d9e-0f1a2b3c4d5e","uptime":1,"components":[],"uptime":2}"#.utf8)
+        XCTAssertNil(PayloadOracle.judge(line))
+        XCTAssertNotNil(PayloadOracle.judge(Array(#"{"id":"3b2e1c4d-5f6a-4b7c-8d9e-0f1a2b3c4d5e","uptime":1,"components":[]}"#.utf8)))
+    }
+}

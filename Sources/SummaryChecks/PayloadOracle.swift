@@ -1,0 +1,285 @@
+import AnonymousSummary
+import UsageReport
+
+/// An independent judge of collected lines, for the fuzz invariant "the report's reader accepts
+/// a line exactly when it is a payload of the published shape": a general JSON parser (depth
+/// bounded) that keeps duplicate keys and number spellings, then the shape checked on the
+/// parsed value with the catalogue's `String` look-up. It shares no code with `PayloadReader`.
+public enum PayloadOracle {
+    indirect enum Value {
+        case object([(String, Value)])
+        case array([Value])
+        case string(String)
+        /// The number's text as written.
+        case number(String)
+        case literal
+    }
+
+    /// The content of a line the oracle accepts, for comparing with the reader's.
+    public struct Content: Equatable, CustomStringConvertible {
+        public var id: String
+        public var uptime: UInt64
+        public var components: [String]
+        public var unlisted: [String: UInt64]
+        public var malformed: [String: UInt64]
+        public var description: String { "\(id) \(uptime) \(components) \(unlisted) \(malformed)" }
+    }
+
+    /// The content if `line` is a payload of the published shape, else nil.
+    public static func judge(_ line: [UInt8], catalog: ComponentCatalog = .benthos) -> Content? {
+        guard line.count <= PayloadReader.maxLineLength, !line.contains(0) else { return nil }
+        // Strict UTF-8: the standard library's decoder replaces what is invalid.
+        let text = String(decoding: line, as: UTF8.self)
+        guard Array(text.utf8) == line else { return nil }
+        var parser = Parser(scalars: Array(text.unicodeScalars))
+        guard let value = parser.document() else { return nil }
+        return shape(value, catalog: catalog)
+    }
+
+    static func idPattern(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 36 else { return false }
+        for (i, c) in b.enumerated() {
+            switch i {
+            case 8, 13, 18, 23: if c != UInt8(ascii: "-") { return false }
+            case 14: if c != UInt8(ascii: "4") { return false }
+            case 19: if !"89ab".utf8.contains(c) { return false }
+            default: if !"0123456789abcdef".utf8.contains(c) { return false }
+            }
+        }
+        return true
+    }
+
+    /// An integer written as one (no sign, fraction, exponent or leading zero), up to 2^53 - 1.
+    static func integer(_ v: Value) -> UInt64? {
+        guard case .number(let text) = v, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }),
+              text == "0" || !text.hasPrefix("0"), text.count <= 16, let n = UInt64(text), n < (1 << 53) else { return nil }
+        return n
+    }
+
+    static func shape(_ value: Value, catalog: ComponentCatalog) -> Content? {
+        guard case .object(let fields) = value else { return nil }
+        let keys = fields.map(\.0)
+        guard Set(keys).count == keys.count, Set(keys).isSubset(of: ["id", "uptime", "components", "unlisted", "malformed"]),
+              Set(keys).isSuperset(of: ["id", "uptime", "components"]) else { return nil }
+        var content = Content(id: "", uptime: 0, components: [], unlisted: [:], malformed: [:])
+        for (key, v) in fields {
+            switch key {
+            case "id":
+                guard case .string(let s) = v, idPattern(s) else { return nil }
+                content.id = s
+            case "uptime":
+                guard let n = integer(v) else { return nil }
+                content.uptime = n
+            case "components":
+                guard case .array(let items) = v else { return nil }
+                for item in items {
+                    guard case .object(let f) = item, f.count == 2, Set(f.map(\.0)) == ["type", "name"] else { return nil }
+                    guard case .string(let type) = f.first(where: { $0.0 == "type" })?.1,
+                          case .string(let name) = f.first(where: { $0.0 == "name" })?.1,
+                          let kind = ComponentKind(rawValue: type),
+                          let plugin = catalog.plugin(named: name, kind: kind) else { return nil }
+                    content.components.append(plugin.description)
+                }
+            default:
+                guard case .object(let f) = v, !f.isEmpty, Set(f.map(\.0)).count == f.count else { return nil }
+                var counts: [String: UInt64] = [:]
+                for (kind, n) in f {
+                    guard ComponentKind(rawValue: kind) != nil, let count = integer(n), count > 0 else { return nil }
+                    counts[kind] = count
+                }
+                if key == "unlisted" { content.unlisted = counts } else { content.malformed = counts }
+            }
+        }
+        content.components.sort()
+        return content
+    }
+
+    /// A recursive-descent JSON parser (RFC 8259) over Unicode scalars, at most 32 levels deep.
+    struct Parser {
+        let scalars: [Unicode.Scalar]
+        var i = 0
+        var depth = 0
+
+        mutating func document() -> Value? {
+            guard let v = value() else { return nil }
+            skip()
+            return i == scalars.count ? v : nil
+        }
+
+        mutating func skip() {
+            while i < scalars.count, [" ", "\t", "\n", "\r"].contains(scalars[i]) { i += 1 }
+        }
+
+        mutating func value() -> Value? {
+            skip()
+            guard i < scalars.count else { return nil }
+            switch scalars[i] {
+            case "{":
+                depth += 1
+                defer { depth -= 1 }
+                guard depth <= 32 else { return nil }
+                i += 1
+                var fields: [(String, Value)] = []
+                skip()
+                if i < scalars.count, scalars[i] == "}" { i += 1; return .object(fields) }
+                while true {
+                    skip()
+                    guard let key = string() else { return nil }
+                    skip()
+                    guard i < scalars.count, scalars[i] == ":" else { return nil }
+                    i += 1
+                    guard let v = value() else { return nil }
+                    fields.append((key, v))
+                    skip()
+                    guard i < scalars.count else { return nil }
+                    if scalars[i] == "," { i += 1; continue }
+                    if scalars[i] == "}" { i += 1; return .object(fields) }
+                    return nil
+                }
+            case "[":
+                depth += 1
+                defer { depth -= 1 }
+                guard depth <= 32 else { return nil }
+                i += 1
+                var items: [Value] = []
+                skip()
+                if i < scalars.count, scalars[i] == "]" { i += 1; return .array(items) }
+                while true {
+                    guard let v = value() else { return nil }
+                    items.append(v)
+                    skip()
+                    guard i < scalars.count else { return nil }
+                    if scalars[i] == "," { i += 1; continue }
+                    if scalars[i] == "]" { i += 1; return .array(items) }
+                    return nil
+                }
+            case "\"":
+                return string().map { .string($0) }
+            case "t": return word("true")
+            case "f": return word("false")
+            case "n": return word("null")
+            default:
+                return number()
+            }
+        }
+
+        mutating func word(_ w: String) -> Value? {
+            let ws = Array(w.unicodeScalars)
+            guard i + ws.count <= scalars.count, Array(scalars[i..<(i + ws.count)]) == ws else { return nil }
+            i += ws.count
+            return .literal
+        }
+
+        mutating func number() -> Value? {
+            let start = i
+            func digits(_ p: inout Parser) -> Int {
+                var n = 0
+                while p.i < p.scalars.count, ("0"..."9").contains(p.scalars[p.i]) { p.i += 1; n += 1 }
+                return n
+            }
+            if i < scalars.count, scalars[i] == "-" { i += 1 }
+            let first = i
+            let n = digits(&self)
+            guard n > 0, n == 1 || scalars[first] != "0" else { return nil }
+            if i < scalars.count, scalars[i] == "." { i += 1; guard digits(&self) > 0 else { return nil } }
+            if i < scalars.count, scalars[i] == "e" || scalars[i] == "E" {
+                i += 1
+                if i < scalars.count, scalars[i] == "+" || scalars[i] == "-" { i += 1 }
+                guard digits(&self) > 0 else { return nil }
+            }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars[start..<i])
+            return .number(text)
+        }
+
+        mutating func string() -> String? {
+            guard i < scalars.count, scalars[i] == "\"" else { return nil }
+            i += 1
+            var out = ""
+            while i < scalars.count {
+                let c = scalars[i]
+                i += 1
+                if c == "\"" { return out }
+                if c.value < 0x20 { return nil }
+                guard c == "\\" else { out.unicodeScalars.append(c); continue }
+                guard i < scalars.count else { return nil }
+                let e = scalars[i]
+                i += 1
+                switch e {
+                case "\"", "\\", "/": out.unicodeScalars.append(e)
+                case "b": out += "\u{8}"
+                case "f": out += "\u{C}"
+                case "n": out += "\n"
+                case "r": out += "\r"
+                case "t": out += "\t"
+                case "u":
+                    guard let high = hex() else { return nil }
+                    if (0xD800..<0xDC00).contains(high) {
+                        guard i + 1 < scalars.count, scalars[i] == "\\", scalars[i + 1] == "u" else { return nil }
+                        i += 2
+                        guard let low = hex(), (0xDC00..<0xE000).contains(low),
+                              let s = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) else { return nil }
+                        out.unicodeScalars.append(s)
+                    } else {
+                        guard let s = Unicode.Scalar(high) else { return nil }  // a lone low surrogate
+                        out.unicodeScalars.append(s)
+                    }
+                default: return nil
+                }
+            }
+            return nil
+        }
+
+        mutating func hex() -> UInt32? {
+            guard i + 4 <= scalars.count else { return nil }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars[i..<(i + 4)])
+            guard text.allSatisfy(\.isHexDigit), let v = UInt32(text, radix: 16) else { return nil }
+            i += 4
+            return v
+        }
+    }
+}
+
+extension InvariantCheck {
+    /// The Benthos catalogue's index, made once.
+    public static let payloadIndex = CatalogIndex()
+
+    /// The report's reader on every line of `bytes` (at most 64): it accepts a line exactly when
+    /// `PayloadOracle` does, and then reads the same content; it never crashes.
+    public static func checkPayloadLines(_ bytes: [UInt8], index: CatalogIndex = payloadIndex) -> [Violation] {
+        var violations: [Violation] = []
+        var reader = PayloadReader(index: index)
+        for line in bytes.split(separator: 0x0A, maxSplits: 64, omittingEmptySubsequences: false).prefix(64) {
+            let line = Array(line)
+            let outcome = reader.read(line)
+            let oracle = PayloadOracle.judge(line, catalog: index.catalog)
+            switch (outcome, oracle) {
+            case (.exact, nil):
+                violations.append(Violation(invariant: "strict reader", detail: "accepted a line the schema refuses: \(String(decoding: line.prefix(200), as: UTF8.self))"))
+            case (.rejected(let reason), .some):
+                violations.append(Violation(invariant: "strict reader", detail: "refused (\(reason.rawValue)) a valid payload: \(String(decoding: line.prefix(200), as: UTF8.self))"))
+            case (.exact, .some(let want)):
+                let p = reader.payload
+                func counts(_ c: [UInt64]) -> [String: UInt64] {
+                    var out: [String: UInt64] = [:]
+                    for (k, n) in c.enumerated() where n > 0 { out[CatalogIndex.kinds[k].rawValue] = n }
+                    return out
+                }
+                let got = PayloadOracle.Content(id: want.id, uptime: p.uptime,
+                                                components: p.plugins.map { index.names[Int($0)].description }.sorted(),
+                                                unlisted: counts(p.unlisted), malformed: counts(p.malformed))
+                let wantID = want.id.filter { $0 != "-" }
+                let paddedID = String(repeating: "0", count: 16 - String(p.id.high, radix: 16).count) + String(p.id.high, radix: 16)
+                    + String(repeating: "0", count: 16 - String(p.id.low, radix: 16).count) + String(p.id.low, radix: 16)
+                if got != want || paddedID != wantID {
+                    violations.append(Violation(invariant: "strict reader", detail: "read \(got) (id \(paddedID)), the oracle \(want)"))
+                }
+            case (.rejected, nil):
+                break
+            }
+        }
+        return violations
+    }
+}
