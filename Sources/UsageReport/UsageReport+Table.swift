@@ -8,10 +8,14 @@ extension UsageReport {
         var out: [String] = []
         let below = "< \(minInstances)"
         let rejectedLines = rejected.filter { $0.key != .conflict }.values.reduce(0, +)
-        out.append("Usage report: \(Format.grouped(instances)) instances "
+        out.append("Usage report: \(Format.grouped(instances)) instance\(instances == 1 ? "" : "s") "
                    + "(\(Format.grouped(payloads)) payloads accepted of \(Format.grouped(lines)) lines; "
                    + "\(Format.grouped(rejectedLines)) rejected)")
-        out.append("No figure resting on fewer than \(minInstances) instances is shown: those read \"\(below)\".")
+        if minInstances > 1 {
+            out.append("No figure resting on fewer than \(minInstances) instances is shown: those read \"\(below)\".")
+        } else {
+            out.append("Every figure is shown (--min-instances 1): small counts can single out an instance.")
+        }
         if !rejected.isEmpty {
             out.append("")
             out.append("Rejected (never shown, counted by reason)")

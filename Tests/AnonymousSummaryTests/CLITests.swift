@@ -114,3 +114,55 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("DO_NOT_TRACK"), r.stderr)
     }
 }
+
+/// `anonymous-summary report`, as an operator runs it over a collector's files.
+extension CLITests {
+
+    func payloads(_ range: Range<Int>, _ components: String) -> String {
+        range.map { n -> String in
+            let hex = String(n, radix: 16)
+            return #"{"id":"00000000-0000-4000-8000-\#(String(repeating: "0", count: 12 - hex.count) + hex)","uptime":600,"components":[\#(components)]}"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    func testFilesADirectoryAndStandardInputMakeOneReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try payloads(0..<6, #"{"type":"input","name":"kafka"}"#).write(to: dir.appendingPathComponent("a.jsonl"), atomically: true, encoding: .utf8)
+        try payloads(6..<12, #"{"type":"input","name":"kafka"}"#).write(to: dir.appendingPathComponent("b.jsonl"), atomically: true, encoding: .utf8)
+        try "not a payload: secret-text-4711\n".write(to: dir.appendingPathComponent("c.txt"), atomically: true, encoding: .utf8)
+        let result = try run(["report", "--format", "json", dir.path, "-"],
+                              stdin: payloads(12..<14, #"{"type":"input","name":"kafka"}"#) + "secret-text-4711\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains(#""instances": 14"#), result.stdout)
+        XCTAssertTrue(result.stdout.contains(#""not_json": 1"#), result.stdout)  // from stdin; c.txt is not read
+        XCTAssertTrue(result.stdout.contains(#"{"type": "input", "name": "kafka", "instances": 14, "share": 1.000000, "components": 14}"#))
+        XCTAssertFalse(result.stdout.contains("secret-text"))
+    }
+
+    func testExitStatusesForAMissingFileAndForUsageErrors() throws {
+        XCTAssertEqual(try run(["report", "no/such/file.jsonl"]).status, 66)
+        XCTAssertEqual(try run(["report"]).status, 64)
+        XCTAssertEqual(try run(["report", "--format", "xml", "-"], stdin: "").status, 64)
+        XCTAssertEqual(try run(["report", "--min-instances", "0", "-"], stdin: "").status, 64)
+        XCTAssertEqual(try run(["report", "--with", "output/not_a_plugin", "-"], stdin: "").status, 64)
+        let ok = try run(["report", "--with", "output/aws_s3", "-"], stdin: "")
+        XCTAssertEqual(ok.status, 0)
+        XCTAssertTrue(ok.stdout.contains("What goes with output/aws_s3 (no instance uses it)"), ok.stdout)
+    }
+
+    func testEveryFormatRendersAndSVGIsSelfContained() throws {
+        let input = payloads(0..<12, #"{"type":"input","name":"kafka"},{"type":"output","name":"aws_s3"}"#)
+        for format in ["table", "json", "csv", "svg"] {
+            let result = try run(["report", "--format", format, "-"], stdin: input)
+            XCTAssertEqual(result.status, 0, format)
+            XCTAssertTrue(result.stdout.contains("aws_s3"), format)
+        }
+        let svg = try run(["report", "--format", "svg", "-"], stdin: input).stdout
+        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertFalse(svg.contains("href"), "no external resource")
+        let json = try run(["report", "--format", "json", "-"], stdin: input).stdout
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)))
+    }
+}
