@@ -22,7 +22,10 @@ public enum PayloadOracle {
         public var components: [String]
         public var unlisted: [String: UInt64]
         public var malformed: [String: UInt64]
-        public var description: String { "\(id) \(uptime) \(components) \(unlisted) \(malformed)" }
+        /// For an LDP payload: ε and the bits as written.
+        public var epsilon: Double?
+        public var bits: String?
+        public var description: String { "\(id) \(uptime) \(components) \(unlisted) \(malformed) \(epsilon.map { "ε \($0)" } ?? "") \(bits ?? "")" }
     }
 
     /// The content if `line` is a payload of the published shape, else nil.
@@ -57,8 +60,40 @@ public enum PayloadOracle {
         return n
     }
 
+    static func ldpShape(_ fields: [(String, Value)], catalog: ComponentCatalog) -> Content? {
+        let keys = fields.map(\.0)
+        guard keys.count == 6, Set(keys) == ["id", "uptime", "mechanism", "epsilon", "catalog", "bits"] else { return nil }
+        let layout = catalog.ldpLayout
+        var content = Content(id: "", uptime: 0, components: [], unlisted: [:], malformed: [:])
+        for (key, v) in fields {
+            switch (key, v) {
+            case ("id", .string(let s)) where idPattern(s): content.id = s
+            case ("uptime", _):
+                guard let n = integer(v) else { return nil }
+                content.uptime = n
+            case ("mechanism", .string("oue")): break
+            case ("epsilon", .number(let text)):
+                guard text.count <= 32, let e = Double(text), e > 0, e <= 10 else { return nil }
+                content.epsilon = e
+            case ("catalog", .string(let s)) where s == layout.fingerprint: break
+            case ("bits", .string(let s)):
+                let digits = Array(s.utf8)
+                guard digits.count == (layout.width + 3) / 4,
+                      digits.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+                      let last = digits.last, let value = Int(String(UnicodeScalar(last)), radix: 16),
+                      value & ((1 << (digits.count * 4 - layout.width)) - 1) == 0 else { return nil }
+                content.bits = s
+            default: return nil
+            }
+        }
+        return content
+    }
+
     static func shape(_ value: Value, catalog: ComponentCatalog) -> Content? {
         guard case .object(let fields) = value else { return nil }
+        if fields.contains(where: { $0.0 == "mechanism" || $0.0 == "bits" || $0.0 == "epsilon" || $0.0 == "catalog" }) {
+            return ldpShape(fields, catalog: catalog)
+        }
         let keys = fields.map(\.0)
         guard Set(keys).count == keys.count, Set(keys).isSubset(of: ["id", "uptime", "components", "unlisted", "malformed"]),
               Set(keys).isSuperset(of: ["id", "uptime", "components"]) else { return nil }
@@ -256,7 +291,21 @@ extension InvariantCheck {
             let outcome = reader.read(line)
             let oracle = PayloadOracle.judge(line, catalog: index.catalog)
             switch (outcome, oracle) {
-            case (.exact, nil):
+            case (.ldp, .some(let want)):
+                let p = reader.ldpPayload
+                var hex = ""
+                let width = index.layout.width
+                var i = 0
+                while i < width {
+                    var digit = 0
+                    for k in 0..<4 where i + k < width && p.bit(i + k) { digit |= 8 >> k }
+                    hex += String(digit, radix: 16)
+                    i += 4
+                }
+                if want.epsilon != p.epsilon || want.bits != hex || want.uptime != p.uptime {
+                    violations.append(Violation(invariant: "strict reader", detail: "read LDP ε \(p.epsilon) bits \(hex) uptime \(p.uptime), the oracle \(want)"))
+                }
+            case (.ldp, nil), (.exact, nil):
                 violations.append(Violation(invariant: "strict reader", detail: "accepted a line the schema refuses: \(String(decoding: line.prefix(200), as: UTF8.self))"))
             case (.rejected(let reason), .some):
                 violations.append(Violation(invariant: "strict reader", detail: "refused (\(reason.rawValue)) a valid payload: \(String(decoding: line.prefix(200), as: UTF8.self))"))

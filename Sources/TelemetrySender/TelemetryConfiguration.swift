@@ -1,3 +1,4 @@
+import AnonymousSummary
 import Foundation
 
 /// What a host decides about its telemetry. There is no built-in collection address: with no
@@ -19,10 +20,15 @@ public struct TelemetryConfiguration: Sendable {
     /// An environment variable that, set to anything but empty or `0`, makes the sender write
     /// each payload to standard error instead of sending it, at the moments it would send.
     public var debugVariable: String?
+    /// What is reported: the exact plugin usage (the default), or an ε-locally-differentially-
+    /// private randomization of it (`.ldp(epsilon:secret:)`). An ε out of range turns telemetry
+    /// off (`TelemetryStatus` says so).
+    public var privacy: PrivacyMode
 
     public init(endpoint: URL?, initialDelay: Duration = .seconds(300), period: Duration = .seconds(86_400),
                 requestTimeout: Duration = .seconds(10), userAgent: String,
-                hostVariable: String? = nil, debugVariable: String? = nil) {
+                hostVariable: String? = nil, debugVariable: String? = nil, privacy: PrivacyMode = .exact) {
+        self.privacy = privacy
         self.endpoint = endpoint
         self.initialDelay = initialDelay
         self.period = period

@@ -1,7 +1,8 @@
 import AnonymousSummary
 import Foundation
 
-/// Sends the anonymous summary on a schedule: first after `initialDelay` of uptime, then
+/// Sends the anonymous summary (or, in LDP mode, its randomized report, drawn once when the
+/// sender is made) on a schedule: first after `initialDelay` of uptime, then
 /// every `period`, as Benthos does. It never harms its host: it runs in one task the host can
 /// cancel, every error is swallowed (reported only to the optional `log`), a failed send is
 /// retried at most once per period (after a jittered delay), and nothing accumulates from one
@@ -15,6 +16,8 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     public nonisolated let status: TelemetryStatus
     private let configuration: TelemetryConfiguration
     private let usage: ComponentUsage
+    /// In LDP mode, the one draw of this process: every payload repeats its bits.
+    public nonisolated let ldpReport: LDPReport?
     private let id: InstanceID
     private let clock: C
     private let makeTransport: @Sendable () -> any TelemetryTransport
@@ -38,6 +41,11 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
         self.configuration = configuration
         self.status = status
         self.usage = usage
+        if let mechanism = configuration.privacy.mechanism, status.isEnabled, case .ldp(_, let secret) = configuration.privacy {
+            ldpReport = LDPReport(usage: usage, mechanism: mechanism, secret: secret)
+        } else {
+            ldpReport = nil
+        }
         self.id = id
         self.clock = clock
         self.log = log
@@ -102,7 +110,9 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     /// One delivery; false if it failed.
     private func send(started: C.Instant, transport: any TelemetryTransport) async -> Bool {
         let uptime = started.duration(to: clock.now).components.seconds
-        let payload = Summary(id: id, uptimeSeconds: UInt64(max(0, uptime)), usage: usage).jsonBytes()
+        let seconds = UInt64(max(0, uptime))
+        let payload = ldpReport.map { $0.summary(id: id, uptimeSeconds: seconds).jsonBytes() }
+            ?? Summary(id: id, uptimeSeconds: seconds, usage: usage).jsonBytes()
         do {
             try await transport.deliver(payload)
             let verb = status.destination == .standardError ? "wrote" : "sent"

@@ -1,8 +1,9 @@
 /// Whether telemetry is on, and what decided it, so a host can tell its users (and log it).
 ///
 /// One function decides, with a fixed precedence: the `--disable-telemetry` flag, then the
-/// host's own variable, then `DO_NOT_TRACK`, then the host's configuration (an endpoint, or the
-/// debug variable that prints payloads instead of sending them).
+/// host's own variable, then `DO_NOT_TRACK`, then the host's configuration (an LDP ε out of
+/// range turns it off; then the debug variable that prints payloads instead of sending them, or
+/// an endpoint).
 public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
     public enum Source: Sendable, Equatable {
         /// `--disable-telemetry` was among the arguments.
@@ -17,6 +18,8 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         case configured
         /// The debug variable (named) asks for payloads on standard error.
         case debugVariable(String)
+        /// The host asked for LDP with an ε out of range (0 < ε <= 10): nothing is sent.
+        case invalidPrivacy
     }
 
     public enum Destination: Sendable, Equatable {
@@ -48,6 +51,9 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         if let value = environment["DO_NOT_TRACK"], !value.isEmpty, value != "0" {
             return TelemetryStatus(destination: nil, decidedBy: .doNotTrack)
         }
+        if case .ldp = configuration.privacy, configuration.privacy.mechanism == nil {
+            return TelemetryStatus(destination: nil, decidedBy: .invalidPrivacy)
+        }
         if let name = configuration.debugVariable, let value = environment[name], !value.isEmpty, value != "0" {
             return TelemetryStatus(destination: .standardError, decidedBy: .debugVariable(name))
         }
@@ -67,6 +73,7 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         case .noEndpoint: return "telemetry is off (no endpoint is configured)"
         case .configured: return "telemetry is on (an endpoint is configured; opt out with --disable-telemetry or DO_NOT_TRACK=1)"
         case .debugVariable(let name): return "telemetry debug mode (\(name)): payloads are written to standard error, not sent"
+        case .invalidPrivacy: return "telemetry is off (the LDP mode's ε must be more than 0 and at most 10)"
         }
     }
 }

@@ -13,6 +13,10 @@ public struct CatalogIndex: Sendable {
     /// The kinds in payload order; a kind's number is its position.
     public static let kinds: [ComponentKind] = ComponentKind.allCases.sorted()
 
+    /// The LDP bit layout of the catalogue (plugins in the order of `names`, then kinds).
+    public let layout: LDPLayout
+    let fingerprintBytes: [UInt8]
+
     private let nameBytes: [[UInt8]]
     private let kindOfPlugin: [UInt8]
     private let slots: [Int32]
@@ -20,6 +24,8 @@ public struct CatalogIndex: Sendable {
 
     public init(catalog: ComponentCatalog = .benthos) {
         self.catalog = catalog
+        layout = catalog.ldpLayout
+        fingerprintBytes = Array(layout.fingerprint.utf8)
         let names = catalog.allNames
         let nameBytes = names.map { Array($0.name.utf8) }
         let kindOfPlugin = names.map { UInt8(CatalogIndex.kinds.firstIndex(of: $0.kind) ?? 0) }

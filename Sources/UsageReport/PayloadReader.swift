@@ -16,8 +16,12 @@ public struct PayloadReader: Sendable {
 
     public let index: CatalogIndex
 
-    /// The payload read by the last successful `read`, valid until the next.
+    /// The payload read by the last `read` that returned `.exact`, valid until the next.
     public private(set) var payload = ExactPayload()
+    /// The payload read by the last `read` that returned `.ldp`, valid until the next.
+    public private(set) var ldpPayload = LDPPayload()
+
+    private var pendingBits: [UInt8] = []
 
     public init(index: CatalogIndex) {
         self.index = index
@@ -27,6 +31,8 @@ public struct PayloadReader: Sendable {
     public enum Outcome: Equatable, Sendable {
         /// A payload of the exact (plugin names and counts) shape, now in `payload`.
         case exact
+        /// An LDP payload (`schema/ldp-payload.schema.json`) for this catalogue, now in `ldpPayload`.
+        case ldp
         case rejected(RejectionReason)
     }
 
@@ -41,9 +47,9 @@ public struct PayloadReader: Sendable {
         var cursor = JSONCursor(line)
         if cursor.peek() == nil { return .rejected(.emptyLine) }
         do {
-            try readObject(&cursor)
+            let isLDP = try readObject(&cursor)
             guard cursor.peek() == nil else { return .rejected(.notJSON) }
-            return .exact
+            return isLDP ? .ldp : .exact
         } catch {
             return .rejected(error)
         }
@@ -55,9 +61,12 @@ public struct PayloadReader: Sendable {
     }
 
     private enum TopKey: Int, CaseIterable {
-        case id, uptime, components, unlisted, malformed
+        case id, uptime, components, unlisted, malformed, mechanism, epsilon, catalog, bits
 
-        static let names: [[UInt8]] = ["id", "uptime", "components", "unlisted", "malformed"].map { Array($0.utf8) }
+        static let names: [[UInt8]] = ["id", "uptime", "components", "unlisted", "malformed",
+                                       "mechanism", "epsilon", "catalog", "bits"].map { Array($0.utf8) }
+        static let exactOnly: UInt32 = 1 << components.rawValue | 1 << unlisted.rawValue | 1 << malformed.rawValue
+        static let ldpOnly: UInt32 = 1 << mechanism.rawValue | 1 << epsilon.rawValue | 1 << catalog.rawValue | 1 << bits.rawValue
 
         static func find(_ bytes: UnsafeBufferPointer<UInt8>) -> TopKey? {
             for (i, name) in names.enumerated() where name.elementsEqual(bytes) { return TopKey(rawValue: i) }
@@ -65,7 +74,8 @@ public struct PayloadReader: Sendable {
         }
     }
 
-    private mutating func readObject(_ cursor: inout JSONCursor) throws(RejectionReason) {
+    /// Reads the object; true if it is an LDP payload, false if exact.
+    private mutating func readObject(_ cursor: inout JSONCursor) throws(RejectionReason) -> Bool {
         switch cursor.valueStart() {
         case .object: break
         case .array, .string, .number, .literal: throw .notAnObject
@@ -82,6 +92,8 @@ public struct PayloadReader: Sendable {
                 }
                 guard seen & (1 << key.rawValue) == 0 else { throw .duplicateKey }
                 seen |= 1 << key.rawValue
+                // One shape or the other: a key of the other shape is unknown in this one.
+                guard seen & TopKey.exactOnly == 0 || seen & TopKey.ldpOnly == 0 else { throw .unknownKey }
                 try cursor.expect(UInt8(ascii: ":"))
                 switch key {
                 case .id: payload.id = try readID(&cursor)
@@ -89,13 +101,62 @@ public struct PayloadReader: Sendable {
                 case .components: try readComponents(&cursor)
                 case .unlisted: try readCounts(&cursor, into: &payload.unlisted)
                 case .malformed: try readCounts(&cursor, into: &payload.malformed)
+                case .mechanism:
+                    guard cursor.valueStart() == .string else { throw .unknownMechanism }
+                    try cursor.string { (bytes) throws(RejectionReason) in
+                        guard bytes.elementsEqual(OptimizedUnaryEncoding.mechanismName.utf8) else { throw .unknownMechanism }
+                    }
+                case .epsilon:
+                    let epsilon = try cursor.decimal(maxLength: 32, or: .badEpsilon)
+                    guard OptimizedUnaryEncoding(epsilon: epsilon) != nil else { throw .badEpsilon }
+                    ldpPayload.epsilon = epsilon
+                case .catalog:
+                    guard cursor.valueStart() == .string else { throw .unknownCatalog }
+                    let index = self.index
+                    try cursor.string { (bytes) throws(RejectionReason) in
+                        guard bytes.elementsEqual(index.fingerprintBytes) else { throw .unknownCatalog }
+                    }
+                case .bits:
+                    guard cursor.valueStart() == .string else { throw .badBits }
+                    // Checked once the catalogue is known to be this one.
+                    pendingBits.removeAll(keepingCapacity: true)
+                    try cursor.string { (bytes) throws(RejectionReason) in pendingBits.append(contentsOf: bytes) }
                 }
             } while cursor.consume(UInt8(ascii: ","))
             try cursor.expect(UInt8(ascii: "}"))
         }
-        let required: UInt32 = 1 << TopKey.id.rawValue | 1 << TopKey.uptime.rawValue | 1 << TopKey.components.rawValue
+        let base: UInt32 = 1 << TopKey.id.rawValue | 1 << TopKey.uptime.rawValue
+        if seen & TopKey.ldpOnly != 0 {
+            guard seen & (base | TopKey.ldpOnly) == base | TopKey.ldpOnly else { throw .missingKey }
+            ldpPayload.id = payload.id
+            ldpPayload.uptime = payload.uptime
+            try readBits(pendingBits)
+            return true
+        }
+        let required = base | 1 << TopKey.components.rawValue
         guard seen & required == required else { throw .missingKey }
         payload.plugins.sort()
+        return false
+    }
+
+    /// Hex digits, lower case, exactly the layout's width (4 bits a digit), unused bits 0.
+    private mutating func readBits(_ text: [UInt8]) throws(RejectionReason) {
+        let width = index.layout.width
+        guard text.count == (width + 3) / 4 else { throw .badBits }
+        ldpPayload.bits = [UInt64](repeating: 0, count: (width + 63) / 64)
+        for (d, c) in text.enumerated() {
+            let v: UInt64
+            switch c {
+            case 0x30...0x39: v = UInt64(c - 0x30)
+            case 0x61...0x66: v = UInt64(c - 0x61 + 10)
+            default: throw .badBits
+            }
+            for k in 0..<4 where v & (8 >> UInt64(k)) != 0 {
+                let bit = d * 4 + k
+                guard bit < width else { throw .badBits }
+                ldpPayload.bits[bit / 64] |= 1 << UInt64(bit % 64)
+            }
+        }
     }
 
     private mutating func readID(_ cursor: inout JSONCursor) throws(RejectionReason) -> PayloadID {
@@ -235,4 +296,16 @@ public struct ExactPayload: Sendable, Equatable {
             malformed[k] = 0
         }
     }
+}
+
+/// The content of an LDP payload: its mechanism (with ε) and reported bits, 64 to a word, bit i
+/// at `bits[i / 64] >> (i % 64)`.
+public struct LDPPayload: Sendable, Equatable {
+    public var id = PayloadID(high: 0, low: 0)
+    public var uptime: UInt64 = 0
+    /// ε, checked to be one `OptimizedUnaryEncoding` accepts.
+    public var epsilon: Double = 0
+    public var bits: [UInt64] = []
+
+    public func bit(_ i: Int) -> Bool { bits[i / 64] >> UInt64(i % 64) & 1 == 1 }
 }

@@ -19,6 +19,8 @@ public struct ReportBuilder: Sendable {
     private var contents: [[UInt64]] = []
     private var instances: [PayloadID: Instance] = [:]
     private var splitter = LineSplitter()
+    /// LDP payloads, by ε (the mechanism and the catalogue are checked by the reader).
+    private var ldpGroups: [UInt64: LDPGroupBuilder] = [:]
 
     struct Instance: Sendable {
         var uptime: UInt64
@@ -40,7 +42,19 @@ public struct ReportBuilder: Sendable {
         case .exact:
             payloads += 1
             add(reader.payload)
+        case .ldp:
+            let payload = reader.ldpPayload
+            let key = payload.epsilon.bitPattern
+            ldpGroups[key, default: LDPGroupBuilder(epsilon: payload.epsilon, width: index.layout.width)].add(payload)
         }
+    }
+
+    /// LDP payloads accepted, in all groups.
+    public var ldpPayloads: Int { ldpGroups.values.reduce(0) { $0 + $1.payloads } }
+
+    /// The LDP groups' reports, by ε.
+    public func ldpReports(minInstances: Int) -> [LDPGroupReport] {
+        ldpGroups.values.sorted { $0.epsilon < $1.epsilon }.compactMap { $0.report(layout: index.layout, minInstances: minInstances) }
     }
 
     /// Counts a line that was too long to be read (the splitter dropped its bytes).
@@ -165,7 +179,8 @@ public struct ReportBuilder: Sendable {
     /// The report: aggregates with the threshold applied.
     public func report(minInstances: Int = UsageReport.defaultMinInstances) -> UsageReport {
         UsageReport(aggregates: aggregates(), index: index, minInstances: minInstances,
-                    lines: lines, payloads: payloads, rejected: rejected)
+                    lines: lines, payloads: payloads, rejected: rejected,
+                    ldp: ldpReports(minInstances: max(1, minInstances)))
     }
 }
 

@@ -2,16 +2,23 @@ import AnonymousSummary
 
 extension UsageReport {
     /// The report as CSV, one figure a row:
-    /// `section,type,name,other_type,other_name,instances,share,components,lift,confidence_ab,confidence_ba`.
+    /// `section,type,name,other_type,other_name,instances,share,components,lift,confidence_ab,confidence_ba,epsilon,estimate,ci95_low,ci95_high`.
+    /// LDP groups' estimates are `ldp_plugin`, `ldp_unlisted` and `ldp_pair` rows, with ε.
     /// A figure under the threshold shows as `< K` in `instances`, with the columns derived from
     /// it left empty; pairs under it are counted in the `suppressed` rows, not named.
     public func csv(with focus: PluginName? = nil) -> String {
         var rows: [[String]] = [["section", "type", "name", "other_type", "other_name", "instances", "share",
-                                 "components", "lift", "confidence_ab", "confidence_ba"]]
+                                 "components", "lift", "confidence_ab", "confidence_ba", "epsilon", "estimate", "ci95_low", "ci95_high"]]
         func row(_ section: String, type: String = "", name: String = "", otherType: String = "", otherName: String = "",
                  _ instances: String, share: String = "", components: String = "", lift: String = "",
-                 ab: String = "", ba: String = "") {
-            rows.append([section, type, name, otherType, otherName, instances, share, components, lift, ab, ba])
+                 ab: String = "", ba: String = "", epsilon: String = "", estimate: LDPEstimate? = nil) {
+            var row = [section, type, name, otherType, otherName, instances, share, components, lift, ab, ba, epsilon]
+            if let e = estimate {
+                row += [Format.fixed(e.unbiased, 6), Format.fixed(e.low, 6), Format.fixed(e.high, 6)]
+            } else {
+                row += ["", "", ""]
+            }
+            rows.append(row)
         }
         let below = "< \(minInstances)"
         row("total", name: "min_instances", String(minInstances))
@@ -40,10 +47,29 @@ extension UsageReport {
                 String(p.instances), lift: Format.fixed(p.lift, 4), ab: Format.fixed(p.confidenceAB, 4),
                 ba: Format.fixed(p.confidenceBA, 4))
         }
+        for group in ldp {
+            let eps = String(group.mechanism.epsilon)
+            guard group.published else {
+                row("ldp_group", name: "instances", below, epsilon: eps)
+                continue
+            }
+            row("ldp_group", name: "instances", String(group.instances), epsilon: eps)
+            for p in group.plugins {
+                row("ldp_plugin", type: p.plugin.kind.rawValue, name: p.plugin.name, String(group.instances), epsilon: eps, estimate: p.estimate)
+            }
+            for u in group.unlisted {
+                row("ldp_unlisted", type: u.kind.rawValue, String(group.instances), epsilon: eps, estimate: u.estimate)
+            }
+            for p in group.pairs {
+                row("ldp_pair", type: p.a.kind.rawValue, name: p.a.name, otherType: p.b.kind.rawValue, otherName: p.b.name,
+                    String(group.instances), epsilon: eps, estimate: p.estimate)
+            }
+        }
         row("suppressed", name: "plugins", String(suppressed.plugins))
         row("suppressed", name: "pairs", String(suppressed.pairs))
         row("suppressed", name: "kind_counts", String(suppressed.kindCounts))
         row("suppressed", name: "uptime_buckets", String(suppressed.uptimeBuckets))
+        row("suppressed", name: "ldp_groups", String(suppressed.ldpGroups))
         return rows.map { $0.map(Format.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }

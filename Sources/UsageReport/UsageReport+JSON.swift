@@ -50,8 +50,11 @@ extension UsageReport {
                 + (i + 1 < shown.count ? "," : ""))
         }
         lines.append("  ],")
+        lines.append(#"  "ldp": ["#)
+        lines += ldpJSON()
+        lines.append("  ],")
         field("suppressed", "{\"plugins\": \(suppressed.plugins), \"pairs\": \(suppressed.pairs), "
-              + "\"kind_counts\": \(suppressed.kindCounts), \"uptime_buckets\": \(suppressed.uptimeBuckets), "
+              + "\"kind_counts\": \(suppressed.kindCounts), \"uptime_buckets\": \(suppressed.uptimeBuckets), \"ldp_groups\": \(suppressed.ldpGroups), "
               + "\"total\": \(suppressed.total)}", last: true)
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"

@@ -27,6 +27,11 @@ extension UsageReport {
             body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">No plugin is used by \(minInstances) or more instances.</text>")
             y += 22
         }
+        if !ldp.isEmpty {
+            body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">\(ldp.count) group(s) of LDP payloads are reported apart "
+                        + "(their shares are estimates: see the table or the JSON).</text>")
+            y += 22
+        }
         let height = y + 10
         var out: [String] = []
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "

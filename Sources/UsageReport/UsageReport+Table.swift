@@ -8,8 +8,10 @@ extension UsageReport {
         var out: [String] = []
         let below = "< \(minInstances)"
         let rejectedLines = rejected.filter { $0.key != .conflict }.values.reduce(0, +)
+        let ldpPayloads = ldp.reduce(0) { $0 + $1.payloads }
         out.append("Usage report: \(Format.grouped(instances)) instance\(instances == 1 ? "" : "s") "
                    + "(\(Format.grouped(payloads)) payloads accepted of \(Format.grouped(lines)) lines; "
+                   + (ldpPayloads > 0 ? "\(Format.grouped(ldpPayloads)) LDP payloads, reported apart below; " : "")
                    + "\(Format.grouped(rejectedLines)) rejected)")
         if minInstances > 1 {
             out.append("No figure resting on fewer than \(minInstances) instances is shown: those read \"\(below)\".")
@@ -88,6 +90,7 @@ extension UsageReport {
         } else {
             out += Format.columns(rows, leftAligned: focus == nil ? 2 : 1)
         }
+        out += ldpTable(topPlugins: topPlugins, topPairs: topPairs)
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -53,7 +53,9 @@ public struct UsageReport: Sendable {
         public var pairs = 0
         public var kindCounts = 0
         public var uptimeBuckets = 0
-        public var total: Int { plugins + pairs + kindCounts + uptimeBuckets }
+        /// LDP groups of fewer than K instances (not published at all).
+        public var ldpGroups = 0
+        public var total: Int { plugins + pairs + kindCounts + uptimeBuckets + ldpGroups }
     }
 
     public let minInstances: Int
@@ -73,19 +75,24 @@ public struct UsageReport: Sendable {
     /// Published pairs, by lift (highest first), then instances.
     public let pairs: [PairFigure]
     public let suppressed: Suppressed
+    /// LDP payloads, by (mechanism, ε, catalogue), apart from the exact ones.
+    public let ldp: [LDPGroupReport]
 
     public init(aggregates agg: Aggregates, index: CatalogIndex, minInstances: Int,
-                lines: Int, payloads: Int, rejected: [RejectionReason: Int]) {
+                lines: Int, payloads: Int, rejected: [RejectionReason: Int], ldp: [LDPGroupReport] = []) {
         let k = max(1, minInstances)
         self.minInstances = k
         self.lines = lines
         self.payloads = payloads
         var rejected = rejected
-        if agg.conflicts > 0 { rejected[.conflict] = agg.conflicts }
+        let allConflicts = agg.conflicts + ldp.reduce(0) { $0 + $1.conflicts }
+        if allConflicts > 0 { rejected[.conflict] = allConflicts }
+        self.ldp = ldp
         self.rejected = rejected
         instances = agg.instances
         conflicts = agg.conflicts
         var suppressed = Suppressed()
+        suppressed.ldpGroups = ldp.filter { !$0.published }.count
         // Zero is published: it rests on no instance.
         func figure(_ n: Int, _ counter: inout Int) -> Figure {
             if n >= k || n == 0 { return .count(n) }

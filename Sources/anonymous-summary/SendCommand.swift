@@ -22,7 +22,7 @@ enum ToolTelemetry {
         throw CLIFailure(code: .usage, message: "\(flag): '\(text)' is not a duration (like 300ms, 90s, 5m, 24h)")
     }
 
-    static func configuration(endpoint: String?, flags: [String: [String]]) throws(CLIFailure) -> TelemetryConfiguration {
+    static func configuration(endpoint: String?, flags: [String: [String]], privacy: PrivacyMode = .exact) throws(CLIFailure) -> TelemetryConfiguration {
         var url: URL?
         if let endpoint {
             guard let parsed = URL(string: endpoint), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
@@ -31,7 +31,7 @@ enum ToolTelemetry {
             url = parsed
         }
         var configuration = TelemetryConfiguration(endpoint: url, userAgent: userAgent,
-                                                   hostVariable: hostVariable, debugVariable: debugVariable)
+                                                   hostVariable: hostVariable, debugVariable: debugVariable, privacy: privacy)
         if let text = flags["--initial-delay"]?.last { configuration.initialDelay = try duration(text, flag: "--initial-delay") }
         if let text = flags["--period"]?.last {
             configuration.period = try duration(text, flag: "--period")
@@ -47,22 +47,27 @@ enum ToolTelemetry {
 enum SendCommand {
     static let usage = """
         usage: anonymous-summary send --endpoint URL [--initial-delay 5m] [--period 24h] [--timeout 10s]
+                                      [--privacy exact|ldp [--epsilon E] [--secret-file F]]
                                       [--disable-telemetry] [-r RESOURCES.yaml]… [--streams] CONFIG…
           Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
           the first payload after the initial delay, then one every period. Honours
           --disable-telemetry, \(ToolTelemetry.hostVariable)=off and DO_NOT_TRACK=1;
           \(ToolTelemetry.debugVariable)=1 writes each payload to standard error instead.
+          --privacy ldp sends a randomized report instead (see summarise --help), drawn once.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags.union(["--disable-telemetry"]),
-                                              valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--period", "--timeout"]))
+                                              valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--period", "--timeout"])
+                                                .union(PrivacyArguments.valued))
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
-        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags)
+        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,
+                                                            privacy: try PrivacyArguments.mode(flags))
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         CLI.printError(status.description)
+        CLI.printError("privacy mode: \(configuration.privacy.description)")
         guard status.isEnabled else { exit(ExitCode.ok.rawValue) }
         let sender = TelemetrySender(configuration: configuration, status: status, usage: usage,
                                      log: { CLI.printError($0) })
@@ -88,13 +93,16 @@ enum SendCommand {
 /// be on, and which source decided.
 enum StatusCommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--disable-telemetry"], valued: ["--endpoint"])
+        let (flags, operands) = try CLI.split(arguments, flags: ["--disable-telemetry"],
+                                              valued: Set(["--endpoint"]).union(PrivacyArguments.valued))
         guard operands.isEmpty else {
-            throw CLIFailure(code: .usage, message: "usage: anonymous-summary status [--disable-telemetry] [--endpoint URL]")
+            throw CLIFailure(code: .usage, message: "usage: anonymous-summary status [--disable-telemetry] [--endpoint URL] [--privacy exact|ldp [--epsilon E] [--secret-file F]]")
         }
-        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:])
+        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:],
+                                                            privacy: try PrivacyArguments.mode(flags))
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         print(status.description)
+        print("privacy mode: \(configuration.privacy.description)")
     }
 }

@@ -54,20 +54,60 @@ enum ConfigArguments {
     }
 }
 
+/// `--privacy exact|ldp [--epsilon E] [--secret-file F]`, shared by summarise and send.
+enum PrivacyArguments {
+    static let valued: Set<String> = ["--privacy", "--epsilon", "--secret-file"]
+
+    static func mode(_ flags: [String: [String]]) throws(CLIFailure) -> PrivacyMode {
+        let name = flags["--privacy"]?.last ?? (flags["--epsilon"] != nil ? "ldp" : "exact")
+        switch name {
+        case "exact":
+            guard flags["--epsilon"] == nil, flags["--secret-file"] == nil else {
+                throw CLIFailure(code: .usage, message: "--epsilon and --secret-file go with --privacy ldp")
+            }
+            return .exact
+        case "ldp":
+            var epsilon = OptimizedUnaryEncoding.defaultEpsilon
+            if let text = flags["--epsilon"]?.last {
+                guard let value = Double(text), OptimizedUnaryEncoding(epsilon: value) != nil else {
+                    throw CLIFailure(code: .usage, message: "--epsilon needs a number more than 0 and at most \(OptimizedUnaryEncoding.maxEpsilon) (the default is ln 3, \(OptimizedUnaryEncoding.defaultEpsilon))")
+                }
+                epsilon = value
+            }
+            var secret: LDPSecret?
+            if let path = flags["--secret-file"]?.last {
+                let bytes = try CLI.readInput(path)
+                guard let parsed = LDPSecret(bytes: bytes) else {
+                    throw CLIFailure(code: .usage, message: "--secret-file: \(path) holds \(bytes.count) bytes; a secret needs at least 16 (128 bits), e.g. anonymous-summary secret > \(path)")
+                }
+                secret = parsed
+            }
+            return .ldp(epsilon: epsilon, secret: secret)
+        default:
+            throw CLIFailure(code: .usage, message: "--privacy: '\(name)' is not exact or ldp")
+        }
+    }
+}
+
 /// `anonymous-summary summarise`: prints exactly the payload that would be sent.
 enum SummariseCommand {
     static let usage = """
-        usage: anonymous-summary summarise [--id UUID] [--uptime SECONDS] [-r RESOURCES.yaml]… [--streams] CONFIG…
+        usage: anonymous-summary summarise [--id UUID] [--uptime SECONDS] [--privacy exact|ldp [--epsilon E] [--secret-file F]]
+                                           [-r RESOURCES.yaml]… [--streams] CONFIG…
           Prints, as one line of JSON, exactly the payload the telemetry would send for these
           configs: a random instance id, the uptime, and the allow-listed plugin names in use.
           --id and --uptime make the output reproducible (otherwise the id is random and the
           uptime 0). A CONFIG that is a folder is read as streams mode (every .yaml/.yml in it
           is a stream config); --streams reads CONFIG files as stream configs.
+          --privacy ldp prints instead one randomized report (optimized unary encoding over the
+          catalogue, ε = --epsilon, ln 3 by default): a fresh draw each run, or with
+          --secret-file (16 bytes or more) the same bits every run for the same configs.
+          The privacy mode is said on standard error.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags,
-                                              valued: ConfigArguments.valued.union(["--id", "--uptime"]))
+                                              valued: ConfigArguments.valued.union(["--id", "--uptime"]).union(PrivacyArguments.valued))
         guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
             throw CLIFailure(code: .usage, message: usage)
         }
@@ -83,8 +123,15 @@ enum SummariseCommand {
             guard let value = UInt64(text) else { throw CLIFailure(code: .usage, message: "--uptime needs whole seconds") }
             uptime = value
         }
+        let privacy = try PrivacyArguments.mode(flags)
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
-        print(Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonString())
+        if let mechanism = privacy.mechanism, case .ldp(_, let secret) = privacy {
+            let report = LDPReport(usage: usage, mechanism: mechanism, secret: secret)
+            print(report.summary(id: id, uptimeSeconds: uptime).jsonString())
+        } else {
+            print(Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonString())
+        }
+        CLI.printError("privacy mode: \(privacy.description)")
     }
 }
 

@@ -5,11 +5,12 @@ import Foundation
 let topUsage = """
     usage: anonymous-summary COMMAND [OPTIONS] ARGS
     commands:
-      summarise [--id UUID] [--uptime S] [-r RES]… CONFIG…
+      summarise [--id UUID] [--uptime S] [--privacy exact|ldp [--epsilon E] [--secret-file F]] [-r RES]… CONFIG…
                                    print exactly the payload that would be sent
       explain [-r RES]… CONFIG…    show where each component was found (never sent)
       parse [--strings] FILE|-     print each YAML document as one line of JSON
-      schema                       print the JSON Schema of the payload
+      schema [--ldp]               print the JSON Schema of the payload (of the LDP payload)
+      secret                       print a new random 256-bit secret (hex) for --secret-file
       send --endpoint URL [--initial-delay 5m] [--period 24h] CONFIG…
                                    run the telemetry sender for a config until interrupted
       status [--disable-telemetry] [--endpoint URL]
@@ -28,7 +29,20 @@ do {
     case "parse": try ParseCommand.run(rest)
     case "summarise", "summarize": try SummariseCommand.run(rest)
     case "explain": try ExplainCommand.run(rest)
-    case "schema": print(ComponentCatalog.benthos.payloadSchemaJSON(), terminator: "")
+    case "schema":
+        if rest == ["--ldp"] {
+            print(ComponentCatalog.benthos.ldpPayloadSchemaJSON(), terminator: "")
+        } else if rest.isEmpty {
+            print(ComponentCatalog.benthos.payloadSchemaJSON(), terminator: "")
+        } else {
+            throw CLIFailure(code: .usage, message: "usage: anonymous-summary schema [--ldp]")
+        }
+    case "secret":
+        var generator = SystemRandomNumberGenerator()
+        print((0..<4).map { _ in
+            let hex = String(generator.next(), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined())
     case "bench": try BenchCommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
