@@ -2,7 +2,7 @@ import Foundation
 
 /// A minimal JSON Schema (draft 2020-12) validator for the keywords the payload schema uses:
 /// type, properties, required, additionalProperties, items, oneOf, const, enum, pattern,
-/// minimum, minProperties, $ref to $defs. Test-only; it answers with the first violation.
+/// minimum, exclusiveMinimum, maximum, minProperties, $ref to $defs. Test-only; it answers with the first violation.
 struct SchemaValidator {
     let root: [String: Any]
 
@@ -15,6 +15,10 @@ struct SchemaValidator {
     static var payloadSchemaURL: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("schema/payload.schema.json")
+    }
+
+    static var ldpPayloadSchemaURL: URL {
+        payloadSchemaURL.deletingLastPathComponent().appendingPathComponent("ldp-payload.schema.json")
     }
 
     /// nil if `json` is valid, else the first violation found.
@@ -43,6 +47,12 @@ struct SchemaValidator {
         }
         if let minimum = schema["minimum"] as? NSNumber, let n = value as? NSNumber, n.doubleValue < minimum.doubleValue {
             return "\(path): \(n) below \(minimum)"
+        }
+        if let minimum = schema["exclusiveMinimum"] as? NSNumber, let n = value as? NSNumber, n.doubleValue <= minimum.doubleValue {
+            return "\(path): \(n) not above \(minimum)"
+        }
+        if let maximum = schema["maximum"] as? NSNumber, let n = value as? NSNumber, n.doubleValue > maximum.doubleValue {
+            return "\(path): \(n) above \(maximum)"
         }
         if let object = value as? [String: Any] {
             if let required = schema["required"] as? [String] {
