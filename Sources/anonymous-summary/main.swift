@@ -44,6 +44,7 @@ do {
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined())
     case "bench": try BenchCommand.run(rest)
+    case "ldp-simulate": try LDPSimulateCommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
     case "report": try ReportCommand.run(rest)
