@@ -25,9 +25,14 @@ public struct TelemetryConfiguration: Sendable {
     /// off (`TelemetryStatus` says so).
     public var privacy: PrivacyMode
 
+    /// - Throws: `TelemetryConfigurationError` for an endpoint that is not `https://`, or
+    ///   `http://` to a loopback address (127.0.0.0/8, ::1, localhost): a payload never crosses
+    ///   a network in clear text. (An endpoint set later is checked again by
+    ///   `TelemetryStatus.decide`, which then turns telemetry off.)
     public init(endpoint: URL?, initialDelay: Duration = .seconds(300), period: Duration = .seconds(86_400),
                 requestTimeout: Duration = .seconds(10), userAgent: String,
-                hostVariable: String? = nil, debugVariable: String? = nil, privacy: PrivacyMode = .exact) {
+                hostVariable: String? = nil, debugVariable: String? = nil, privacy: PrivacyMode = .exact) throws(TelemetryConfigurationError) {
+        if let endpoint { try TelemetryConfiguration.check(endpoint) }
         self.privacy = privacy
         self.endpoint = endpoint
         self.initialDelay = initialDelay
@@ -36,5 +41,45 @@ public struct TelemetryConfiguration: Sendable {
         self.userAgent = userAgent
         self.hostVariable = hostVariable
         self.debugVariable = debugVariable
+    }
+}
+
+/// Why an endpoint was refused.
+public enum TelemetryConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `http://` to an address that is not loopback: https is required.
+    case insecureEndpoint(String)
+    /// Not an http(s) URL with a host.
+    case unsupportedEndpoint(String)
+
+    public var description: String {
+        switch self {
+        case .insecureEndpoint(let url):
+            return "\(url): https is required (plain http is accepted only for a loopback address: 127.0.0.1, ::1, localhost)"
+        case .unsupportedEndpoint(let url):
+            return "\(url): not an https URL with a host"
+        }
+    }
+}
+
+extension TelemetryConfiguration {
+    /// Accepts `https://HOST…`, and `http://` only to a loopback address.
+    public static func check(_ endpoint: URL) throws(TelemetryConfigurationError) {
+        guard let scheme = endpoint.scheme?.lowercased(), let host = endpoint.host, !host.isEmpty else {
+            throw .unsupportedEndpoint(endpoint.absoluteString)
+        }
+        switch scheme {
+        case "https": return
+        case "http": guard isLoopback(host) else { throw .insecureEndpoint(endpoint.absoluteString) }
+        default: throw .unsupportedEndpoint(endpoint.absoluteString)
+        }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return false }
+        return parts[0] == "127"
     }
 }

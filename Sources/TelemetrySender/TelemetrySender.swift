@@ -28,7 +28,8 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     /// - Parameters:
     ///   - status: the decision (`TelemetryStatus.decide`); when off, the sender does nothing.
     ///   - usage: the summary of the host's config.
-    ///   - id: this process's instance id (random by default; never derived from the host).
+    ///   - id: this process's instance id (random by default; never derived from the host). In
+    ///     LDP mode with a secret, the id derived from the secret is used instead.
     ///   - transport: how payloads leave; by default an HTTP POST to the endpoint, or standard
     ///     error in debug mode. Made only when the sender starts enabled.
     ///   - log: where errors and sends are reported, if anywhere.
@@ -46,7 +47,12 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
         } else {
             ldpReport = nil
         }
-        self.id = id
+        // With a persistent secret the deployment's id is derived from it (see LDPSecret.instanceID).
+        if case .ldp(_, let secret?) = configuration.privacy {
+            self.id = secret.instanceID
+        } else {
+            self.id = id
+        }
         self.clock = clock
         self.log = log
         self.randomFraction = randomFraction
@@ -65,28 +71,41 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
         }
     }
 
-    /// True while the schedule runs.
-    public var isRunning: Bool { task != nil }
+    /// True while the schedule runs (in `run()`, or in the task `start()` made).
+    public var isRunning: Bool { task != nil || runs > 0 }
+    private var runs = 0
 
-    /// Starts the schedule, if telemetry is enabled; does nothing otherwise or if started.
+    /// Runs the schedule in the caller's task until that task is cancelled: the first payload
+    /// after `initialDelay`, then one every `period`. Returns at once when telemetry is off (or
+    /// when this sender's schedule already runs), and within a second of cancellation, also
+    /// mid-request. This is what a server host runs as a service (swift-service-lifecycle's
+    /// `Service.run()`, or a child task of its task group); `start()` and `stop()` are
+    /// conveniences built on it.
+    public func run() async {
+        guard status.isEnabled, runs == 0 else { return }
+        runs += 1
+        defer { runs -= 1 }
+        await schedule(started: clock.now, transport: makeTransport())
+    }
+
+    /// Starts the schedule in a task of its own, if telemetry is enabled; does nothing
+    /// otherwise or if started.
     public func start() {
-        guard status.isEnabled, task == nil else { return }
-        let started = clock.now
-        let transport = makeTransport()
+        guard status.isEnabled, task == nil, runs == 0 else { return }
         task = Task { [weak self] in
-            await self?.run(started: started, transport: transport)
+            await self?.run()
         }
     }
 
-    /// Stops the schedule, cancelling a request in flight; returns when the task has ended.
+    /// Stops the task `start()` made, cancelling a request in flight; returns when it has ended.
     public func stop() async {
         guard let task else { return }
         task.cancel()
-        self.task = nil
         await task.value
+        self.task = nil
     }
 
-    private func run(started: C.Instant, transport: any TelemetryTransport) async {
+    private func schedule(started: C.Instant, transport: any TelemetryTransport) async {
         var next = started.advanced(by: configuration.initialDelay)
         while !Task.isCancelled {
             do { try await clock.sleep(until: next, tolerance: nil) } catch { return }

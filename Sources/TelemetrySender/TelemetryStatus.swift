@@ -20,6 +20,8 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         case debugVariable(String)
         /// The host asked for LDP with an ε out of range (0 < ε <= 10): nothing is sent.
         case invalidPrivacy
+        /// The endpoint is plain http to an address that is not loopback: nothing is sent.
+        case insecureEndpoint
     }
 
     public enum Destination: Sendable, Equatable {
@@ -57,7 +59,12 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         if let name = configuration.debugVariable, let value = environment[name], !value.isEmpty, value != "0" {
             return TelemetryStatus(destination: .standardError, decidedBy: .debugVariable(name))
         }
-        if configuration.endpoint == nil { return TelemetryStatus(destination: nil, decidedBy: .noEndpoint) }
+        guard let endpoint = configuration.endpoint else { return TelemetryStatus(destination: nil, decidedBy: .noEndpoint) }
+        do {
+            try TelemetryConfiguration.check(endpoint)
+        } catch {
+            return TelemetryStatus(destination: nil, decidedBy: .insecureEndpoint)
+        }
         return TelemetryStatus(destination: .endpoint, decidedBy: .configured)
     }
 
@@ -73,6 +80,7 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         case .noEndpoint: return "telemetry is off (no endpoint is configured)"
         case .configured: return "telemetry is on (an endpoint is configured; opt out with --disable-telemetry or DO_NOT_TRACK=1)"
         case .debugVariable(let name): return "telemetry debug mode (\(name)): payloads are written to standard error, not sent"
+        case .insecureEndpoint: return "telemetry is off (the endpoint must be https, or http to a loopback address)"
         case .invalidPrivacy: return "telemetry is off (the LDP mode's ε must be more than 0 and at most 10)"
         }
     }

@@ -47,12 +47,8 @@ extension UsageReport {
                 String(p.instances), lift: Format.fixed(p.lift, 4), ab: Format.fixed(p.confidenceAB, 4),
                 ba: Format.fixed(p.confidenceBA, 4))
         }
-        for group in ldp {
+        for group in ldp where group.published {
             let eps = String(group.mechanism.epsilon)
-            guard group.published else {
-                row("ldp_group", name: "instances", below, epsilon: eps)
-                continue
-            }
             row("ldp_group", name: "instances", String(group.instances), epsilon: eps)
             for p in group.plugins {
                 row("ldp_plugin", type: p.plugin.kind.rawValue, name: p.plugin.name, String(group.instances), epsilon: eps, estimate: p.estimate)

@@ -4,16 +4,13 @@ extension UsageReport {
     /// The `ldp` array of the JSON report: one object per group of LDP payloads.
     func ldpJSON() -> [String] {
         var lines: [String] = []
-        for (g, group) in ldp.enumerated() {
+        let published = ldp.filter(\.published)
+        for (g, group) in published.enumerated() {
             let m = group.mechanism
             var head = "    {\"mechanism\": \(Format.json(OptimizedUnaryEncoding.mechanismName)), \"epsilon\": \(m.epsilon), "
             head += "\"catalog\": \(Format.json(group.fingerprint)), \"p\": \(m.p), \"q\": \(m.q), "
-            head += "\"published\": \(group.published), \"payloads\": \(group.payloads)"
-            let last = g + 1 == ldp.count
-            guard group.published else {
-                lines.append(head + ", \"instances_below\": \(minInstances)}" + (last ? "" : ","))
-                continue
-            }
+            head += "\"payloads\": \(group.payloads)"
+            let last = g + 1 == published.count
             lines.append(head + ", \"instances\": \(group.instances), \"conflicts\": \(group.conflicts), "
                          + "\"simultaneous_z\": {\"bits\": \(Format.fixed(group.bitZ, 4)), \"pairs\": \(Format.fixed(group.pairZ, 4))},")
             lines.append("     \"plugins\": [")
@@ -55,15 +52,16 @@ extension UsageReport {
     /// The table's LDP sections.
     func ldpTable(topPlugins: Int, topPairs: Int) -> [String] {
         var out: [String] = []
-        for group in ldp {
+        let hidden = ldp.filter { !$0.published }.count
+        if hidden > 0 {
+            out.append("")
+            out.append("\(hidden) group(s) of LDP payloads with fewer than \(minInstances) instances: nothing about them is shown")
+        }
+        for group in ldp where group.published {
             let m = group.mechanism
             out.append("")
             out.append("LDP payloads (optimized unary encoding, ε = \(Format.fixed(m.epsilon, 4)), p = \(Format.fixed(m.p, 4)), "
                        + "q = \(Format.fixed(m.q, 4)); catalogue \(group.fingerprint)): reported apart from exact payloads")
-            guard group.published else {
-                out.append("  fewer than \(minInstances) instances: nothing is published")
-                continue
-            }
             out.append("  \(Format.grouped(group.instances)) instances (\(Format.grouped(group.payloads)) payloads). "
                        + "Estimated shares with 95% intervals (±, percentage points).")
             out.append("  Shown: estimates distinguishable from 0 by simultaneous 95% intervals "

@@ -27,6 +27,7 @@ extension UsageReport {
             body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">No plugin is used by \(minInstances) or more instances.</text>")
             y += 22
         }
+        let ldp = self.ldp.filter(\.published)
         if !ldp.isEmpty {
             body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">\(ldp.count) group(s) of LDP payloads are reported apart "
                         + "(their shares are estimates: see the table or the JSON).</text>")

@@ -10,7 +10,7 @@ enum BenchCommand {
     static let usage = "usage: anonymous-summary bench [--summarise] [--seconds S] [--once] FILE"
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--once", "--summarise"], valued: ["--seconds"])
+        let (flags, operands) = try CLI.split(arguments, flags: ["--once", "--summarise"], valued: ["--seconds"], usage: usage)
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let budget = Double(flags["--seconds"]?.last ?? "3") ?? 3
         let bytes = try CLI.readInput(operands[0])

@@ -43,9 +43,18 @@ enum CLI {
     static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
     /// Splits `arguments` into flags (with their values, for those in `valued`) and operands.
-    static func split(_ arguments: [String], flags: Set<String>, valued: Set<String>) throws(CLIFailure)
+    /// `--help` or `-h` prints `usage` on standard output and exits 0; an unknown option ends the
+    /// command with `usage` (64).
+    static func split(_ arguments: [String], flags: Set<String>, valued: Set<String>, usage: String) throws(CLIFailure)
         -> (flags: [String: [String]], operands: [String])
     {
+        for arg in arguments {
+            if arg == "--" { break }
+            if arg == "--help" || arg == "-h" {
+                print(usage)
+                exit(ExitCode.ok.rawValue)
+            }
+        }
         var found: [String: [String]] = [:]
         var operands: [String] = []
         var i = 0
@@ -58,14 +67,14 @@ enum CLI {
                 onlyOperands = true
             } else if valued.contains(arg) {
                 guard i + 1 < arguments.count else {
-                    throw CLIFailure(code: .usage, message: "\(arg) needs a value")
+                    throw CLIFailure(code: .usage, message: "\(arg) needs a value\n\(usage)")
                 }
                 found[arg, default: []].append(arguments[i + 1])
                 i += 1
             } else if flags.contains(arg) {
                 found[arg, default: []].append("")
             } else {
-                throw CLIFailure(code: .usage, message: "unknown option \(arg)")
+                throw CLIFailure(code: .usage, message: "unknown option \(arg)\n\(usage)")
             }
             i += 1
         }

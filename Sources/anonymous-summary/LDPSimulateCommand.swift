@@ -48,10 +48,11 @@ enum LDPSimulateCommand {
     }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, _) = try CLI.split(arguments, flags: [], valued: ["--epsilon", "--instances", "--trials", "--seed", "--corpus"])
+        let usage = "usage: anonymous-summary ldp-simulate --epsilon E --instances N [--trials T] [--seed S] [--corpus DIR]"
+        let (flags, _) = try CLI.split(arguments, flags: [], valued: ["--epsilon", "--instances", "--trials", "--seed", "--corpus"], usage: usage)
         guard let e = Double(flags["--epsilon"]?.last ?? ""), let m = OptimizedUnaryEncoding(epsilon: e),
               let n = Int(flags["--instances"]?.last ?? ""), n > 1 else {
-            throw CLIFailure(code: .usage, message: "usage: anonymous-summary ldp-simulate --epsilon E --instances N [--trials T] [--seed S] [--corpus DIR]")
+            throw CLIFailure(code: .usage, message: usage)
         }
         let trials = Int(flags["--trials"]?.last ?? "") ?? 100
         var g = Generator(state: UInt64(flags["--seed"]?.last ?? "") ?? 1)

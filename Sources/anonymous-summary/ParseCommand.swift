@@ -13,7 +13,7 @@ enum ParseCommand {
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--strings"], valued: [])
+        let (flags, operands) = try CLI.split(arguments, flags: ["--strings"], valued: [], usage: usage)
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let path = operands[0]
         let bytes = try CLI.readInput(path)

@@ -16,7 +16,7 @@ enum ReportCommand {
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: [], valued: ["--min-instances", "--format", "--with"])
+        let (flags, operands) = try CLI.split(arguments, flags: [], valued: ["--min-instances", "--format", "--with"], usage: usage)
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         var minInstances = UsageReport.defaultMinInstances
         if let text = flags["--min-instances"]?.last {

@@ -8,7 +8,7 @@ import TelemetrySender
 enum ToolTelemetry {
     static let hostVariable = "ANONYMOUS_SUMMARY_TELEMETRY"
     static let debugVariable = "ANONYMOUS_SUMMARY_TELEMETRY_DEBUG"
-    static let userAgent = "anonymous-summary/0.1"
+    static let userAgent = "anonymous-summary/\(AnonymousSummaryVersion.string)"
 
     /// `300ms`, `90s`, `5m`, `24h`, `2d`, or a number of seconds.
     static func duration(_ text: String, flag: String) throws(CLIFailure) -> Duration {
@@ -26,12 +26,17 @@ enum ToolTelemetry {
         var url: URL?
         if let endpoint {
             guard let parsed = URL(string: endpoint), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
-                throw CLIFailure(code: .usage, message: "--endpoint: '\(endpoint)' is not an http(s) URL")
+                throw CLIFailure(code: .usage, message: "--endpoint: '\(endpoint)' is not an https URL")
             }
             url = parsed
         }
-        var configuration = TelemetryConfiguration(endpoint: url, userAgent: userAgent,
-                                                   hostVariable: hostVariable, debugVariable: debugVariable, privacy: privacy)
+        var configuration: TelemetryConfiguration
+        do {
+            configuration = try TelemetryConfiguration(endpoint: url, userAgent: userAgent, hostVariable: hostVariable,
+                                                       debugVariable: debugVariable, privacy: privacy)
+        } catch {
+            throw CLIFailure(code: .usage, message: "--endpoint: \(error.description)")
+        }
         if let text = flags["--initial-delay"]?.last { configuration.initialDelay = try duration(text, flag: "--initial-delay") }
         if let text = flags["--period"]?.last {
             configuration.period = try duration(text, flag: "--period")
@@ -59,7 +64,7 @@ enum SendCommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags.union(["--disable-telemetry"]),
                                               valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--period", "--timeout"])
-                                                .union(PrivacyArguments.valued))
+                                                .union(PrivacyArguments.valued), usage: usage)
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,
                                                             privacy: try PrivacyArguments.mode(flags))
@@ -92,12 +97,16 @@ enum SendCommand {
 /// `anonymous-summary status [--disable-telemetry] [--endpoint URL]`: whether telemetry would
 /// be on, and which source decided.
 enum StatusCommand {
+    static let usage = """
+        usage: anonymous-summary status [--disable-telemetry] [--endpoint URL] [--privacy exact|ldp [--epsilon E] [--secret-file F]]
+          Says whether telemetry would be on for these arguments and this environment, what decided
+          it, and the privacy mode.
+        """
+
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ["--disable-telemetry"],
-                                              valued: Set(["--endpoint"]).union(PrivacyArguments.valued))
-        guard operands.isEmpty else {
-            throw CLIFailure(code: .usage, message: "usage: anonymous-summary status [--disable-telemetry] [--endpoint URL] [--privacy exact|ldp [--epsilon E] [--secret-file F]]")
-        }
+                                              valued: Set(["--endpoint"]).union(PrivacyArguments.valued), usage: usage)
+        guard operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:],
                                                             privacy: try PrivacyArguments.mode(flags))
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,

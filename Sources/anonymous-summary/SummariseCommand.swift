@@ -76,9 +76,9 @@ enum PrivacyArguments {
             }
             var secret: LDPSecret?
             if let path = flags["--secret-file"]?.last {
-                let bytes = try CLI.readInput(path)
-                guard let parsed = LDPSecret(bytes: bytes) else {
-                    throw CLIFailure(code: .usage, message: "--secret-file: \(path) holds \(bytes.count) bytes; a secret needs at least 16 (128 bits), e.g. anonymous-summary secret > \(path)")
+                let text = String(decoding: try CLI.readInput(path), as: UTF8.self)
+                guard let parsed = LDPSecret(hex: text) else {
+                    throw CLIFailure(code: .usage, message: "--secret-file: \(path) must hold at least 32 hex digits (128 bits), as `anonymous-summary secret > \(path)` writes")
                 }
                 secret = parsed
             }
@@ -101,17 +101,20 @@ enum SummariseCommand {
           is a stream config); --streams reads CONFIG files as stream configs.
           --privacy ldp prints instead one randomized report (optimized unary encoding over the
           catalogue, ε = --epsilon, ln 3 by default): a fresh draw each run, or with
-          --secret-file (16 bytes or more) the same bits every run for the same configs.
+          --secret-file (32 hex digits or more, as `anonymous-summary secret` writes) the same
+          bits, and an id derived from the secret, every run for the same configs.
           The privacy mode is said on standard error.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags,
-                                              valued: ConfigArguments.valued.union(["--id", "--uptime"]).union(PrivacyArguments.valued))
+                                              valued: ConfigArguments.valued.union(["--id", "--uptime"]).union(PrivacyArguments.valued), usage: usage)
         guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
             throw CLIFailure(code: .usage, message: usage)
         }
+        let privacy = try PrivacyArguments.mode(flags)
         var id = InstanceID.random()
+        if case .ldp(_, let secret?) = privacy { id = secret.instanceID }  // one id per deployment
         if let text = flags["--id"]?.last {
             guard let parsed = InstanceID(parsing: text) else {
                 throw CLIFailure(code: .usage, message: "--id needs a version-4 UUID, like 3b2e1c4d-5f6a-4b7c-8d9e-0f1a2b3c4d5e")
@@ -123,7 +126,6 @@ enum SummariseCommand {
             guard let value = UInt64(text) else { throw CLIFailure(code: .usage, message: "--uptime needs whole seconds") }
             uptime = value
         }
-        let privacy = try PrivacyArguments.mode(flags)
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         if let mechanism = privacy.mechanism, case .ldp(_, let secret) = privacy {
             let report = LDPReport(usage: usage, mechanism: mechanism, secret: secret)
@@ -145,7 +147,7 @@ enum ExplainCommand {
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags, valued: ConfigArguments.valued)
+        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags, valued: ConfigArguments.valued, usage: usage)
         guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
             throw CLIFailure(code: .usage, message: usage)
         }

@@ -17,6 +17,7 @@ let topUsage = """
                                    say whether telemetry would be on, and what decided
       report [--min-instances K] [--format table|json|csv|svg] [--with KIND/NAME] FILE…|DIR|-
                                    plugin frequencies and pairings from collected payloads
+    COMMAND --help prints a command's usage; --version the package's version.
     Exit status: 0 ok, 64 usage, 65 bad config (FILE:LINE:COLUMN: message on standard error),
     66 missing file.
     """
@@ -30,14 +31,23 @@ do {
     case "summarise", "summarize": try SummariseCommand.run(rest)
     case "explain": try ExplainCommand.run(rest)
     case "schema":
-        if rest == ["--ldp"] {
+        let usage = "usage: anonymous-summary schema [--ldp]\n  Prints the JSON Schema of the payload (with --ldp, of the LDP mode's payload)."
+        if rest.contains("--help") || rest.contains("-h") {
+            print(usage)
+        } else if rest == ["--ldp"] {
             print(ComponentCatalog.benthos.ldpPayloadSchemaJSON(), terminator: "")
         } else if rest.isEmpty {
             print(ComponentCatalog.benthos.payloadSchemaJSON(), terminator: "")
         } else {
-            throw CLIFailure(code: .usage, message: "usage: anonymous-summary schema [--ldp]")
+            throw CLIFailure(code: .usage, message: usage)
         }
     case "secret":
+        let usage = "usage: anonymous-summary secret\n  Prints a new random 256-bit secret, in hex, for --secret-file (keep it in the host's data directory)."
+        if rest.contains("--help") || rest.contains("-h") {
+            print(usage)
+            break
+        }
+        guard rest.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         var generator = SystemRandomNumberGenerator()
         print((0..<4).map { _ in
             let hex = String(generator.next(), radix: 16)
@@ -50,6 +60,8 @@ do {
     case "report": try ReportCommand.run(rest)
     case "help", "-h", "--help":
         print(topUsage)
+    case "--version", "version":
+        print("anonymous-summary \(AnonymousSummaryVersion.string)")
     default:
         throw CLIFailure(code: .usage, message: command.isEmpty ? topUsage : "unknown command '\(command)'\n\(topUsage)")
     }

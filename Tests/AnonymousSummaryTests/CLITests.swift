@@ -1,3 +1,4 @@
+import AnonymousSummary
 import Foundation
 import XCTest
 
@@ -101,11 +102,45 @@ final class CLITests: XCTestCase {
     }
 
     func testStatusSaysWhatDecided() throws {
-        XCTAssertEqual(try run(["status"]).stdout, "telemetry is off (no endpoint is configured)\n")
+        let exact = "privacy mode: exact (plugin names and counts)\n"
+        XCTAssertEqual(try run(["status"]).stdout, "telemetry is off (no endpoint is configured)\n" + exact)
         XCTAssertEqual(try run(["status", "--endpoint", "http://127.0.0.1:9/"], environment: ["DO_NOT_TRACK": "1"]).stdout,
-                       "telemetry is off (DO_NOT_TRACK is set)\n")
+                       "telemetry is off (DO_NOT_TRACK is set)\n" + exact)
         XCTAssertEqual(try run(["status", "--endpoint", "http://127.0.0.1:9/", "--disable-telemetry"]).stdout,
-                       "telemetry is off (--disable-telemetry)\n")
+                       "telemetry is off (--disable-telemetry)\n" + exact)
+        XCTAssertEqual(try run(["status", "--endpoint", "https://collector.example/v1", "--privacy", "ldp", "--epsilon", "2"]).stdout,
+                       "telemetry is on (an endpoint is configured; opt out with --disable-telemetry or DO_NOT_TRACK=1)\n"
+                       + "privacy mode: ldp (optimized unary encoding, ε = 2.0, drawn afresh each process)\n")
+    }
+
+    func testAPlainHTTPEndpointOffLoopbackIsRefused() throws {
+        for endpoint in ["http://collector.example/v1", "http://10.0.0.1/v1", "ftp://collector.example/"] {
+            let r = try run(["status", "--endpoint", endpoint])
+            XCTAssertEqual(r.status, 64, endpoint)
+            XCTAssertTrue(r.stderr.contains("https"), r.stderr)
+        }
+        for endpoint in ["http://127.0.0.1:9/", "http://localhost:9/", "http://[::1]:9/", "https://collector.example/v1"] {
+            XCTAssertEqual(try run(["status", "--endpoint", endpoint]).status, 0, endpoint)
+        }
+    }
+
+    func testEveryCommandHasHelpAndUnknownOptionsPrintItsUsage() throws {
+        for command in ["summarise", "explain", "parse", "schema", "secret", "send", "status", "report"] {
+            for flag in ["--help", "-h"] {
+                let r = try run([command, flag])
+                XCTAssertEqual(r.status, 0, "\(command) \(flag)")
+                XCTAssertTrue(r.stdout.hasPrefix("usage: anonymous-summary \(command)"), "\(command): \(r.stdout)")
+                XCTAssertEqual(r.stderr, "")
+            }
+            let bad = try run([command, "--no-such-option"])
+            XCTAssertEqual(bad.status, 64, command)
+            XCTAssertTrue(bad.stderr.contains("usage: anonymous-summary \(command)"), "\(command): \(bad.stderr)")
+        }
+        let version = try run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout, "anonymous-summary \(AnonymousSummaryVersion.string)\n")
+        let changelog = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("CHANGELOG.md"), encoding: .utf8)
+        XCTAssertTrue(changelog.contains("## \(AnonymousSummaryVersion.string)"), "the CHANGELOG names the version --version prints")
     }
 
     func testSendWithAnOptOutExitsAtOnce() throws {

@@ -66,6 +66,8 @@ final class LocalPrivacyTests: XCTestCase {
                 XCTAssertLessThanOrEqual(given0 / given1, bound, "ε \(epsilon), output \(output)")
             }
             XCTAssertLessThanOrEqual(m.maxLikelihoodRatio, bound)
+            // The add/remove bound the docs state: (e^ε + 1) / 2, exactly p / q.
+            XCTAssertEqual(m.maxLikelihoodRatio, (Elementary.exp(epsilon) + 1) / 2, accuracy: Elementary.exp(epsilon) * 1e-12)
             XCTAssertEqual(m.p * (1 - m.q) / (m.q * (1 - m.p)), Elementary.exp(epsilon), accuracy: Elementary.exp(epsilon) * 1e-12)
             XCTAssertEqual(m.p, 0.5)
         }
@@ -81,7 +83,8 @@ final class LocalPrivacyTests: XCTestCase {
     func testNeighbouringConfigsGiveEveryPayloadAtMostEToTheEpsilonTimesTheProbability() throws {
         let m = try XCTUnwrap(OptimizedUnaryEncoding(epsilon: OptimizedUnaryEncoding.defaultEpsilon))
         var generator = SeededGenerator(state: 7)
-        let width = ComponentCatalog.benthos.ldpLayout.width
+        let layout = ComponentCatalog.benthos.ldpLayout
+        let width = layout.width
         func logProbability(_ output: [Bool], given truth: [Bool]) -> Double {
             // Sum of per-bit log-ratios against q, kept as a product of small factors to stay finite.
             var ratio = 1.0
@@ -98,7 +101,7 @@ final class LocalPrivacyTests: XCTestCase {
             var other = truth
             for _ in 0..<flips { other[Int(generator.next() % UInt64(width))].toggle() }
             let distance = zip(truth, other).filter { $0 != $1 }.count
-            let output = m.randomize(truth, secret: nil, using: &generator)
+            let output = m.randomize(truth, layout: layout, secret: nil, using: &generator)
             let ratio = logProbability(output, given: truth) / logProbability(output, given: other)
             let bound = Elementary.exp(Double(distance) * m.epsilon) * (1 + 1e-9)
             XCTAssertLessThanOrEqual(ratio, bound)
@@ -111,7 +114,8 @@ final class LocalPrivacyTests: XCTestCase {
     /// both equals the product of the rates, within 5 standard deviations).
     func testEveryBitsRateMatchesPAndQAndBitsAreIndependent() throws {
         let m = try XCTUnwrap(OptimizedUnaryEncoding(epsilon: OptimizedUnaryEncoding.defaultEpsilon))
-        let width = ComponentCatalog.benthos.ldpLayout.width
+        let layout = ComponentCatalog.benthos.ldpLayout
+        let width = layout.width
         let truth = (0..<width).map { $0 % 3 == 0 }
         var generator = SeededGenerator(state: 2026)
         let draws = 20_000
@@ -119,7 +123,7 @@ final class LocalPrivacyTests: XCTestCase {
         let pairs = (0..<(width - 1)).map { ($0, $0 + 1) } + (0..<100).map { ($0, width - 1 - $0) }
         var both = [Int](repeating: 0, count: pairs.count)
         for _ in 0..<draws {
-            let r = m.randomize(truth, secret: nil, using: &generator)
+            let r = m.randomize(truth, layout: layout, secret: nil, using: &generator)
             for i in 0..<width where r[i] { ones[i] += 1 }
             for (k, (a, b)) in pairs.enumerated() where r[a] && r[b] { both[k] += 1 }
         }
@@ -141,19 +145,60 @@ final class LocalPrivacyTests: XCTestCase {
         let secret = try XCTUnwrap(LDPSecret(bytes: Array("a host's 32-byte persistent key!".utf8)))
         let other = try XCTUnwrap(LDPSecret(bytes: Array("another host's persistent key!!!".utf8)))
         XCTAssertNil(LDPSecret(bytes: Array("15 bytes only!!".utf8)))
-        let width = ComponentCatalog.benthos.ldpLayout.width
+        let layout = ComponentCatalog.benthos.ldpLayout
+        let width = layout.width
         let truth = (0..<width).map { $0 % 7 == 0 }
         var g1 = SeededGenerator(state: 1), g2 = SeededGenerator(state: 2)
-        let first = m.randomize(truth, secret: secret, using: &g1)
-        XCTAssertEqual(m.randomize(truth, secret: secret, using: &g2), first, "a restart with the same secret and config")
-        XCTAssertNotEqual(m.randomize(truth, secret: other, using: &g1), first)
+        let first = m.randomize(truth, layout: layout, secret: secret, using: &g1)
+        XCTAssertEqual(m.randomize(truth, layout: layout, secret: secret, using: &g2), first, "a restart with the same secret and config")
+        XCTAssertNotEqual(m.randomize(truth, layout: layout, secret: other, using: &g1), first)
         // One plugin more: only that bit's draw is new; the others repeat.
         var changed = truth
         changed[5].toggle()
-        let after = m.randomize(changed, secret: secret, using: &g1)
+        let after = m.randomize(changed, layout: layout, secret: secret, using: &g1)
         for i in 0..<width where i != 5 { XCTAssertEqual(after[i], first[i], "bit \(i)") }
         // Without a secret each process draws afresh.
-        XCTAssertNotEqual(m.randomize(truth, secret: nil, using: &g1), m.randomize(truth, secret: nil, using: &g1))
+        XCTAssertNotEqual(m.randomize(truth, layout: layout, secret: nil, using: &g1), m.randomize(truth, layout: layout, secret: nil, using: &g1))
+    }
+
+    func testSecretsAreReadAsHexAndKeyTheDrawByNameAndEpsilon() throws {
+        let hex = String(repeating: "0123456789abcdef", count: 4)
+        let secret = try XCTUnwrap(LDPSecret(hex: hex + "\n"))
+        XCTAssertEqual(LDPSecret(hex: "  " + hex.uppercased() + "\r\n"), secret, "white space and case do not change the key")
+        XCTAssertNil(LDPSecret(hex: String(hex.prefix(30))), "under 128 bits")
+        XCTAssertNil(LDPSecret(hex: "correct horse battery staple, a passphrase"), "not hex")
+        XCTAssertEqual(secret.instanceID, try XCTUnwrap(LDPSecret(hex: hex)).instanceID, "one id per deployment")
+        XCTAssertNotNil(InstanceID(parsing: secret.instanceID.description), "a version-4 UUID")
+        // The draw follows the plugin's name: a catalogue with one more plugin (shifting every
+        // position after it) gives the same bits for the same plugins.
+        let m = try XCTUnwrap(OptimizedUnaryEncoding(epsilon: 1))
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\noutput: {stdout: {}}\n".utf8))])
+        let small = ComponentCatalog.benthos
+        let big = small.adding([.init(.input, "aaa_first_plugin")])
+        var g = SeededGenerator(state: 3)
+        let a = LDPReport(usage: usage, mechanism: m, secret: secret, catalog: small, using: &g)
+        let b = LDPReport(usage: usage, mechanism: m, secret: secret, catalog: big, using: &g)
+        for (i, name) in small.ldpLayout.plugins.enumerated() {
+            XCTAssertEqual(a.reported[i], b.reported[try XCTUnwrap(big.ldpLayout.bit(of: name))], "\(name)")
+        }
+        // Another ε draws afresh.
+        let other = LDPReport(usage: usage, mechanism: try XCTUnwrap(OptimizedUnaryEncoding(epsilon: 1.5)), secret: secret, catalog: small, using: &g)
+        XCTAssertNotEqual(a.reported, other.reported)
+    }
+
+    /// A bit's position survives writing and reading: bits 0 and the last, alone, in hex.
+    func testTheFirstAndLastBitsAreWrittenWhereTheSchemaSays() throws {
+        let layout = ComponentCatalog.benthos.ldpLayout
+        var bits = [Bool](repeating: false, count: layout.width)
+        bits[0] = true
+        bits[layout.width - 1] = true
+        let hex = LDPSummary.hex(bits)
+        XCTAssertEqual(hex.count, 86)
+        XCTAssertEqual(hex.first, "8", "bit 0 is the first digit's high bit")
+        XCTAssertEqual(hex.last, "4", "bit 341 is the second bit of the last digit (342 = 85 * 4 + 2)")
+        XCTAssertEqual(hex.dropFirst().dropLast(), Substring(String(repeating: "0", count: 84)))
+        XCTAssertEqual(layout.label(ofBit: 0), "input/amqp_0_9")
+        XCTAssertEqual(layout.label(ofBit: layout.width - 1), "unlisted/scanner")
     }
 
     func testTheLayoutCoversTheCatalogueAndItsFingerprintIsStable() throws {

@@ -3,8 +3,8 @@ import TelemetrySender
 import XCTest
 
 final class TelemetryDecisionTests: XCTestCase {
-    let configured = TelemetryConfiguration(endpoint: URL(string: "https://collector.example/v1"), userAgent: "host/1.0",
-                                            hostVariable: "MYHOST_TELEMETRY", debugVariable: "MYHOST_TELEMETRY_DEBUG")
+    let configured = make { try TelemetryConfiguration(endpoint: URL(string: "https://collector.example/v1"), userAgent: "host/1.0",
+                                            hostVariable: "MYHOST_TELEMETRY", debugVariable: "MYHOST_TELEMETRY_DEBUG") }
 
     func decide(_ arguments: [String] = [], _ environment: [String: String] = [:],
                 _ configuration: TelemetryConfiguration? = nil) -> TelemetryStatus {

@@ -14,8 +14,8 @@ final class TelemetryHTTPTests: XCTestCase {
     let period = Duration.milliseconds(300)
 
     func sender(_ url: URL, log: LogLines) -> TelemetrySender<ContinuousClock> {
-        let configuration = TelemetryConfiguration(endpoint: url, initialDelay: .milliseconds(50), period: period,
-                                                   requestTimeout: .milliseconds(300), userAgent: "testhost/1.2.3")
+        let configuration = make { try TelemetryConfiguration(endpoint: url, initialDelay: .milliseconds(50), period: period,
+                                                   requestTimeout: .milliseconds(300), userAgent: "testhost/1.2.3") }
         let status = TelemetryStatus.decide(arguments: [], environment: [:], configuration: configuration)
         return TelemetrySender(configuration: configuration, status: status, usage: usage, id: id,
                                clock: ContinuousClock(), log: { log.append($0) })
@@ -129,7 +129,7 @@ final class TelemetryHTTPTests: XCTestCase {
         }
         guard FileManager.default.fileExists(atPath: "/proc/self/fd") else { throw XCTSkip("needs /proc (Linux)") }
         let before = sockets()
-        let configuration = TelemetryConfiguration(endpoint: nil, initialDelay: .zero, period: .milliseconds(20), userAgent: "t")
+        let configuration = make { try TelemetryConfiguration(endpoint: nil, initialDelay: .zero, period: .milliseconds(20), userAgent: "t") }
         let status = TelemetryStatus.decide(arguments: [], environment: [:], configuration: configuration)
         XCTAssertEqual(status.decidedBy, .noEndpoint)
         let sender = TelemetrySender(configuration: configuration, status: status, usage: usage)

@@ -14,7 +14,7 @@ final class TelemetryLDPTests: XCTestCase {
     let on = TelemetryStatus(destination: .endpoint, decidedBy: .configured)
 
     func configuration(_ privacy: PrivacyMode) -> TelemetryConfiguration {
-        TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1", privacy: privacy)
+        make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1", privacy: privacy) }
     }
 
     func field(_ name: String, of payload: [UInt8]) -> String? {
@@ -62,7 +62,7 @@ final class TelemetryLDPTests: XCTestCase {
             XCTAssertEqual(status.decidedBy, .invalidPrivacy, "ε \(epsilon)")
             XCTAssertFalse(status.isEnabled)
         }
-        let exact = TelemetryConfiguration(endpoint: URL(string: "https://example.com/v1"), userAgent: "x/1")
+        let exact = make { try TelemetryConfiguration(endpoint: URL(string: "https://example.com/v1"), userAgent: "x/1") }
         XCTAssertEqual(exact.privacy, .exact)
         XCTAssertNil(TelemetrySender(configuration: exact, status: on, usage: usage).ldpReport)
     }

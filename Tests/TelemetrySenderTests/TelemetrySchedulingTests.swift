@@ -10,7 +10,7 @@ final class TelemetrySchedulingTests: XCTestCase {
         return (try? Summariser().usage(of: [ConfigSource(yaml)])) ?? ComponentUsage()
     }()
     let id = InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")!
-    let configuration = TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1")
+    let configuration = make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1") }
     let on = TelemetryStatus(destination: .endpoint, decidedBy: .configured)
 
     func payload(uptime: UInt64) -> [UInt8] { Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonBytes() }
@@ -153,7 +153,7 @@ final class TelemetrySchedulingTests: XCTestCase {
         noEndpoint.endpoint = nil
         let cases: [(TelemetryConfiguration, [String], [String: String])] = [
             (configuration, ["--disable-telemetry"], [:]),
-            (TelemetryConfiguration(endpoint: configuration.endpoint, userAgent: "t", hostVariable: "H_T"), [], ["H_T": "off"]),
+            (make { try TelemetryConfiguration(endpoint: configuration.endpoint, userAgent: "t", hostVariable: "H_T") }, [], ["H_T": "off"]),
             (configuration, [], ["DO_NOT_TRACK": "1"]),
             (noEndpoint, [], [:]),
         ]

@@ -112,3 +112,8 @@ final class LogLines: @unchecked Sendable {
     func append(_ line: String) { lock.withLock { stored.append(line) } }
     var lines: [String] { lock.withLock { stored } }
 }
+
+/// A value from a throwing initialiser that a test knows cannot fail (a test bug otherwise).
+func make<T>(_ body: () throws -> T) -> T {
+    do { return try body() } catch { preconditionFailure("test setup failed: \(error)") }
+}

@@ -70,6 +70,8 @@ final class LDPReportTests: XCTestCase {
         let json = report.json()
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)))
         XCTAssertTrue(json.contains(#""type": "input", "name": "kafka", "estimate": "#), json)
+        XCTAssertFalse(json.contains(#""epsilon": 2.0"#), "nothing about a group under K, not even its ε")
+        XCTAssertFalse(report.table().contains("ε = 2.0"))
         // A conflict: one id, other bits.
         lines.append(try Self.ldpLine(1, config: "output: {drop: {}}", seed: 99, uptime: 5000))
         builder = ReportBuilder(index: Self.index)

@@ -100,7 +100,7 @@ public struct LDPReport: Sendable, Equatable {
                                           catalog: ComponentCatalog = .benthos, using generator: inout G) {
         self.mechanism = mechanism
         layout = catalog.ldpLayout
-        reported = mechanism.randomize(layout.bits(of: usage), secret: secret, using: &generator)
+        reported = mechanism.randomize(layout.bits(of: usage), layout: layout, secret: secret, using: &generator)
     }
 
     public init(usage: ComponentUsage, mechanism: OptimizedUnaryEncoding, secret: LDPSecret?, catalog: ComponentCatalog = .benthos) {

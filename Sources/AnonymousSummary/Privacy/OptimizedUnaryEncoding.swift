@@ -54,9 +54,11 @@ public struct OptimizedUnaryEncoding: Sendable, Equatable {
     public func report(_ value: Bool, uniform: Double) -> Bool { uniform < probabilityOfOne(given: value) }
 }
 
-/// A host's persistent secret for memoised draws: at least 128 bits the host keeps in its own
-/// data directory (the library never writes files). With it, the draw for each (bit, true
-/// value) is SipHash-2-4(secret, bit, value), so one config gives one report across restarts.
+/// A host's persistent secret for memoised draws: at least 128 random bits the host keeps in its
+/// own data directory (the library never writes files), one per deployment (generated on first
+/// start, not baked into an image that many hosts share). With it, the draw for each plugin's
+/// bit is SipHash-2-4(secret, ε, the plugin's name, its true value), so one config gives one
+/// report across restarts, and one deployment one instance id (`instanceID`).
 public struct LDPSecret: Sendable, Equatable {
     let k0: UInt64
     let k1: UInt64
@@ -69,24 +71,66 @@ public struct LDPSecret: Sendable, Equatable {
         k1 = SipHash24.hash(key: 0x6c64_702d_7365_6372, 0x6574_2d6b_6579_2d31, bytes)  // "ldp-secret-key-1"
     }
 
-    /// The uniform number in [0, 1) for `bit` when its true value is `value`.
-    func uniform(bit: Int, value: Bool) -> Double {
-        var message: [UInt8] = Array("oue1".utf8)
-        for k in 0..<4 { message.append(UInt8(truncatingIfNeeded: UInt32(bit) >> (8 * UInt32(k)))) }
+    /// A secret written as hex (what `anonymous-summary secret` prints): at least 32 hex digits
+    /// (128 bits), white space around them ignored; nil otherwise. Reading the digits rather
+    /// than the file's bytes keeps a trailing newline from changing the key, and keeps 16
+    /// typed characters from passing for 128 bits.
+    public init?(hex text: String) {
+        let digits = Array(text.utf8).filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+        guard digits.count >= 32, digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var i = 0
+        while i < digits.count {
+            guard let hi = LDPSecret.nibble(digits[i]), let lo = LDPSecret.nibble(digits[i + 1]) else { return nil }
+            bytes.append(hi << 4 | lo)
+            i += 2
+        }
+        self.init(bytes: bytes)
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x61...0x66: return c - 0x61 + 10
+        case 0x41...0x46: return c - 0x41 + 10
+        default: return nil
+        }
+    }
+
+    /// The uniform number in [0, 1) for the bit named `label` (`input/kafka`, `unlisted/input`)
+    /// when its true value is `value`, at this ε. Keyed by name, not position, so a catalogue
+    /// that gains plugins does not hand one plugin's draw to another; keyed by ε, so a host that
+    /// changes ε draws afresh instead of revealing a bit by comparing thresholds on one number.
+    func uniform(label: String, epsilon: Double, value: Bool) -> Double {
+        var message: [UInt8] = Array("oue2".utf8)
+        for k in 0..<8 { message.append(UInt8(truncatingIfNeeded: epsilon.bitPattern >> (8 * UInt64(k)))) }
         message.append(value ? 1 : 0)
+        message.append(contentsOf: label.utf8)
         return Double(SipHash24.hash(key: k0, k1, message) >> 11) * 0x1p-53
+    }
+
+    /// This deployment's instance id in LDP mode with a secret: a version-4 UUID derived from
+    /// the secret, the same at every restart. The reported bits already link restarts (they
+    /// repeat), so the id adds nothing an observer did not have; it lets the report count a
+    /// deployment once, which its confidence intervals assume (restarts with new ids but the
+    /// same bits would be counted as independent instances and make intervals too narrow).
+    public var instanceID: InstanceID {
+        let message = Array("instance-id".utf8)
+        return InstanceID(versionFourFrom: SipHash24.hash(key: k0, k1, message + [0]), SipHash24.hash(key: k0, k1, message + [1]))
     }
 }
 
 extension OptimizedUnaryEncoding {
-    /// The reported bits for the true bits `truth`, drawn once: from `secret` when given (the
-    /// same bits for the same truth, every time), else from `generator`.
-    public func randomize<G: RandomNumberGenerator>(_ truth: [Bool], secret: LDPSecret?, using generator: inout G) -> [Bool] {
+    /// The reported bits for the true bits `truth` (one per bit of `layout`), drawn once: from
+    /// `secret` when given (the same bits for the same truth and ε, every time), else from
+    /// `generator`.
+    public func randomize<G: RandomNumberGenerator>(_ truth: [Bool], layout: LDPLayout, secret: LDPSecret?,
+                                                   using generator: inout G) -> [Bool] {
         var reported = [Bool](repeating: false, count: truth.count)
         for (bit, value) in truth.enumerated() {
             let u: Double
             if let secret {
-                u = secret.uniform(bit: bit, value: value)
+                u = secret.uniform(label: layout.label(ofBit: bit), epsilon: epsilon, value: value)
             } else {
                 u = Double(generator.next() >> 11) * 0x1p-53
             }
@@ -96,8 +140,8 @@ extension OptimizedUnaryEncoding {
     }
 
     /// The same, with the system's random generator.
-    public func randomize(_ truth: [Bool], secret: LDPSecret?) -> [Bool] {
+    public func randomize(_ truth: [Bool], layout: LDPLayout, secret: LDPSecret?) -> [Bool] {
         var generator = SystemRandomNumberGenerator()
-        return randomize(truth, secret: secret, using: &generator)
+        return randomize(truth, layout: layout, secret: secret, using: &generator)
     }
 }
