@@ -4,6 +4,9 @@ import PackageDescription
 
 let package = Package(
     name: "AnonymousSummary",
+    // What the code needs: Clock, Duration and ContinuousClock (the sender). Tested on Linux;
+    // declared, not tested here, for Apple platforms.
+    platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
     products: [
         .library(name: "AnonymousSummary", targets: ["AnonymousSummary"]),
         .library(name: "TelemetrySender", targets: ["TelemetrySender"]),

@@ -9,13 +9,23 @@ public protocol TelemetryTransport: Sendable {
     func deliver(_ payload: [UInt8]) async throws
 }
 
+/// What a telemetry request may carry: `Content-Type`, `Content-Length`, `Host` and the host's
+/// `User-Agent`, nothing else.
+public enum TelemetryRequest {
+    /// The headers the request carries (lower case), for tests and reviewers.
+    public static let allowedHeaders: Set<String> = ["content-type", "content-length", "host", "user-agent"]
+    /// Headers Foundation would add, removed from every request.
+    static let removedHeaders = ["Accept", "Accept-Language", "Accept-Encoding", "Connection", "Cookie", "Expect", "TE"]
+}
+
 /// Why a delivery failed, in words for the host's log.
 public struct TelemetryDeliveryError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
 /// POSTs the payload as `application/json` with the host's user agent, on an ephemeral
-/// `URLSession` (no cookies, no cache, nothing written to disk). Cancelling the calling task
+/// `URLSession` (no cookies, no cache, nothing written to disk), with no header beyond
+/// `TelemetryRequest.allowedHeaders`, following no redirect. Cancelling the calling task
 /// cancels the request.
 public final class URLSessionTransport: TelemetryTransport, @unchecked Sendable {
     private let endpoint: URL
@@ -24,6 +34,8 @@ public final class URLSessionTransport: TelemetryTransport, @unchecked Sendable 
     private let exactTimeout: Duration
     private let session: URLSession
 
+    /// The endpoint should have passed `TelemetryConfiguration.check` (https, or http to a
+    /// loopback address); `deliver` refuses one that does not.
     public init(endpoint: URL, userAgent: String, timeout: Duration) {
         self.endpoint = endpoint
         self.userAgent = userAgent
@@ -36,18 +48,40 @@ public final class URLSessionTransport: TelemetryTransport, @unchecked Sendable 
         configuration.timeoutIntervalForRequest = self.timeout
         configuration.timeoutIntervalForResource = self.timeout
         configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
         configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpAdditionalHeaders = [:]
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }
+
+    /// Redirects are not followed: the payload goes to the configured endpoint or nowhere, and
+    /// a 3xx answer is a failed delivery (logged).
+    private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+            completionHandler(nil)
+        }
     }
 
     deinit { session.invalidateAndCancel() }
 
     public func deliver(_ payload: [UInt8]) async throws {
+        do {
+            try TelemetryConfiguration.check(endpoint)
+        } catch {
+            throw TelemetryDeliveryError(description: error.description)
+        }
         var request = URLRequest(url: endpoint, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = Data(payload)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
+        request.httpShouldHandleCookies = false
+        // Headers URLSession (or libcurl under it on Linux) adds of its own: an empty value
+        // removes them. Accept-Language in particular is the user's preferred languages on
+        // Apple platforms: personal, and a fingerprint.
+        for name in TelemetryRequest.removedHeaders { request.setValue("", forHTTPHeaderField: name) }
         let holder = TaskHolder()
         let limit = exactTimeout
         let timer = Task {

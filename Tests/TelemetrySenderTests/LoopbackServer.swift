@@ -11,6 +11,8 @@ final class LoopbackServer: @unchecked Sendable {
         case status(Int)
         case neverAnswer
         case closeMidResponse
+        /// 302 to another path on the same server.
+        case redirect
     }
 
     struct Request {
@@ -85,6 +87,7 @@ final class LoopbackServer: @unchecked Sendable {
         case .ok: respond(fd, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
         case .status(let code): respond(fd, "HTTP/1.1 \(code) Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         case .closeMidResponse: respond(fd, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
+        case .redirect: respond(fd, "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         case .neverAnswer:
             lock.withLock { held.append(fd) }
             return

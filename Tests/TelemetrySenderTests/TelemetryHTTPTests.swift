@@ -48,9 +48,64 @@ final class TelemetryHTTPTests: XCTestCase {
         XCTAssertEqual(request.path, "/v1/telemetry")
         XCTAssertEqual(request.headers["content-type"], "application/json")
         XCTAssertEqual(request.headers["user-agent"], "testhost/1.2.3")
+        // Nothing beyond the payload: no Accept-Language (the user's languages on Apple
+        // platforms), no cookies, no encodings, nothing Foundation adds of its own.
+        XCTAssertEqual(Set(request.headers.keys), TelemetryRequest.allowedHeaders,
+                       "headers sent: \(request.headers)")
+        XCTAssertEqual(request.headers["content-length"], String(request.body.count))
         XCTAssertEqual(request.body, Summary(id: id, uptimeSeconds: 0, usage: usage).jsonBytes(),
                        "byte for byte the encoder's payload")
         XCTAssertTrue(log.lines.contains { $0.contains("sent") })
+    }
+
+    func testARedirectIsNotFollowedAndCountsAsAFailure() async throws {
+        let server = try LoopbackServer(mode: .redirect)
+        defer { server.stop() }
+        let log = LogLines()
+        let sender = sender(server.url, log: log)
+        await sender.start()
+        let failed = await eventually { log.lines.contains { $0.contains("HTTP 302") } }
+        await sender.stop()
+        XCTAssertTrue(failed, "\(log.lines)")
+        XCTAssertFalse(server.requests.contains { $0.path == "/elsewhere" }, "the redirect was followed")
+    }
+
+    /// run() in the caller's task: cancelling that task ends it within a second, in the initial
+    /// delay, between periods and mid-request; with telemetry off it returns at once.
+    func testRunReturnsPromptlyOnCancellationWhereverItIs() async throws {
+        let clock = ContinuousClock()
+        // Off: at once, and nothing is sent.
+        let off = TelemetrySender(configuration: make { try TelemetryConfiguration(endpoint: nil, userAgent: "t") },
+                                  status: TelemetryStatus(destination: nil, decidedBy: .noEndpoint), usage: usage)
+        let offTime = await clock.measure { await off.run() }
+        XCTAssertLessThan(offTime, .milliseconds(50))
+        for phase in ["initial delay", "between periods", "mid-request"] {
+            let server = try LoopbackServer(mode: phase == "mid-request" ? .neverAnswer : .ok)
+            defer { server.stop() }
+            let log = LogLines()
+            let configuration = make { try TelemetryConfiguration(endpoint: server.url, initialDelay: phase == "initial delay" ? .seconds(60) : .milliseconds(20),
+                                                                  period: .seconds(60), requestTimeout: .seconds(30), userAgent: "t") }
+            let sender = TelemetrySender(configuration: configuration, status: TelemetryStatus(destination: .endpoint, decidedBy: .configured),
+                                         usage: usage, id: id, clock: ContinuousClock(), log: { log.append($0) })
+            let task = Task { await sender.run() }
+            switch phase {
+            case "initial delay": try await Task.sleep(nanoseconds: 100_000_000)
+            default:
+                let reached = await eventually(3) { server.requests.count >= 1 }
+                XCTAssertTrue(reached, phase)
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            let running = await sender.isRunning
+            XCTAssertTrue(running, phase)
+            let elapsed = await clock.measure {
+                task.cancel()
+                await task.value
+            }
+            XCTAssertLessThan(elapsed, .seconds(1), "\(phase): run() took \(elapsed) to return")
+            let stillRunning = await sender.isRunning
+            XCTAssertFalse(stillRunning, phase)
+            if phase == "initial delay" { XCTAssertEqual(server.requests.count, 0) }
+        }
     }
 
     func testServerErrorsAreSwallowedBoundedAndTheNextPeriodSendsAgain() async throws {
