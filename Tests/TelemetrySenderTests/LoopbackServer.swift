@@ -1,6 +1,10 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+/// SOCK_STREAM is an enum case on Glibc and an Int32 on Darwin.
+let streamSocket = Int32(SOCK_STREAM.rawValue)
+#else
+let streamSocket = SOCK_STREAM
 #endif
 
 /// A small HTTP server on 127.0.0.1 (any free port), on POSIX sockets, for the sender's tests.
@@ -35,7 +39,7 @@ final class LoopbackServer: @unchecked Sendable {
 
     init(mode: Mode) throws {
         self.mode = mode
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocket, 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
