@@ -21,22 +21,56 @@ enum CLI {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
-    /// The bytes of `path`, or of standard input for `-`.
-    static func readInput(_ path: String) throws(CLIFailure) -> [UInt8] {
+    /// The bytes of `path`, or of standard input for `-`, read only up to `limit` bytes: a file
+    /// over the limit is refused from its size, unread, and standard input after `limit` + 1
+    /// bytes, so refusing a huge input costs no memory (`FILE:1:1: …`, exit 65).
+    static func readInput(_ path: String, limit: Int = YAMLLimits.default.maxInputBytes) throws(CLIFailure) -> [UInt8] {
+        func tooLarge(_ size: String, unread: Bool = true) -> CLIFailure {
+            CLIFailure(code: .dataError, message: "\(displayName(path)):1:1: input is \(size) bytes, more than the limit of \(limit)"
+                       + (unread ? " (refused unread)" : " (reading stopped there)"))
+        }
+        let fd: Int32
         if path == "-" {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+            fd = STDIN_FILENO
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CLIFailure(code: .noInput, message: "\(path): no such file")
+            }
+            guard !isDirectory.boolValue else {
+                throw CLIFailure(code: .noInput, message: "\(path): is a directory")
+            }
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > limit {
+                throw tooLarge(String(size.intValue))
+            }
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CLIFailure(code: .noInput, message: "\(path): no such file")
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        // Standard input redirected from a file has a size too.
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > limit {
+            throw tooLarge(String(info.st_size))
         }
-        guard !isDirectory.boolValue else {
-            throw CLIFailure(code: .noInput, message: "\(path): is a directory")
+        // A file may grow between the size check and the read, and standard input has no size:
+        // read at most limit + 1 bytes either way.
+        var bytes: [UInt8] = []
+        let chunk = 1 << 20
+        while true {
+            let room = min(chunk, limit + 1 - bytes.count)
+            if room <= 0 { throw tooLarge("over \(limit)", unread: false) }
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: room))
+            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress.map { $0 + start }, room) }
+            if n < 0 {
+                if errno == EINTR { bytes.removeLast(room); continue }
+                throw CLIFailure(code: .noInput, message: "\(displayName(path)): cannot be read (errno \(errno))")
+            }
+            bytes.removeLast(room - n)
+            if n == 0 { break }
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure(code: .noInput, message: "\(path): cannot be read")
-        }
-        return Array(data)
+        if bytes.count > limit { throw tooLarge("over \(limit)", unread: false) }
+        return bytes
     }
 
     /// The name to show for an input in messages.

@@ -201,3 +201,19 @@ extension CLITests {
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)))
     }
 }
+
+extension CLITests {
+    /// A file over the input limit is refused from its size, before any of it is read.
+    func testAFileOverTheLimitIsRefusedUnread() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("over-limit-\(UUID().uuidString).yaml").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // A sparse file: 65 MiB of size, no data written, so the test costs nothing.
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(65 << 20))
+        try handle.close()
+        let r = try run(["summarise", path])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.hasPrefix("\(path):1:1: input is 68157440 bytes, more than the limit of 67108864 (refused unread)"), r.stderr)
+    }
+}
