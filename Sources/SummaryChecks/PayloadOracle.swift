@@ -289,7 +289,10 @@ extension InvariantCheck {
         for line in bytes.split(separator: 0x0A, maxSplits: 64, omittingEmptySubsequences: false).prefix(64) {
             let line = Array(line)
             let outcome = reader.read(line)
-            let oracle = PayloadOracle.judge(line, catalog: index.catalog)
+            // Only a line whose first non-space byte is `{` can be a payload: for any other the
+            // reader must refuse, and the (slower) oracle need not be asked.
+            let first = line.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
+            let oracle = first == UInt8(ascii: "{") ? PayloadOracle.judge(line, catalog: index.catalog) : nil
             switch (outcome, oracle) {
             case (.ldp, .some(let want)):
                 let p = reader.ldpPayload

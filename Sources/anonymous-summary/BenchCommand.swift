@@ -7,10 +7,10 @@ import Foundation
 /// with the input size, the runs' median and best throughput, and the peak resident memory
 /// of the process before and after. Not part of the user-facing tool.
 enum BenchCommand {
-    static let usage = "usage: anonymous-summary bench [--summarise] [--seconds S] [--once] FILE"
+    static let usage = "usage: anonymous-summary bench [--summarise [--allow-empty]] [--seconds S] [--once] FILE"
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--once", "--summarise"], valued: ["--seconds"], usage: usage)
+        let (flags, operands) = try CLI.split(arguments, flags: ["--once", "--summarise", "--allow-empty"], valued: ["--seconds"], usage: usage)
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let budget = Double(flags["--seconds"]?.last ?? "3") ?? 3
         let bytes = try CLI.readInput(operands[0])
@@ -27,7 +27,7 @@ enum BenchCommand {
                 if summarise {
                     let usage = try summariser.usage(of: [ConfigSource(bytes, name: operands[0])])
                     let payload = Summary(id: id, uptimeSeconds: 0, usage: usage).jsonBytes()
-                    if usage.components.isEmpty || payload.isEmpty {
+                    if (usage.components.isEmpty && flags["--allow-empty"] == nil) || payload.isEmpty {
                         throw CLIFailure(code: .dataError, message: "no component found")
                     }
                 } else {
