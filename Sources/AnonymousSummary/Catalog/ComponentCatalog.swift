@@ -106,6 +106,8 @@ public struct ComponentCatalog: Sendable {
     /// Per kind, key → -1 if reserved (reserved wins over a plugin of the same name), else the
     /// plugin's index.
     private var keyRoles: [ComponentKind: [String: Int]] = [:]
+    /// The same, looked up by a key's bytes (the walk compares keys without a `String`).
+    private var keyRoleTables: [ComponentKind: ByteTable] = [:]
 
     public init(layout: Layout, reservedFields: [ComponentKind: [StaticString]],
                 reservedChildren: [ComponentKind: [Slot]], plugins: [Plugin],
@@ -130,6 +132,7 @@ public struct ComponentCatalog: Sendable {
         for (kind, names) in reservedIndex {
             for name in names { keyRoles[kind, default: [:]][name] = -1 }
         }
+        keyRoleTables = keyRoles.mapValues { ByteTable($0.map { ($0.key, $0.value) }) }
     }
 
     private mutating func add(_ plugin: Plugin) {
@@ -181,6 +184,13 @@ public struct ComponentCatalog: Sendable {
         case .some(-1): return .reserved
         case .some(let i): return .plugin(PluginName(kind: kind, text: plugins[i].name))
         }
+    }
+
+    /// `role(of:kind:)` for a key given as bytes (a scalar of the parsed document).
+    func role(ofBytes key: UnsafeBufferPointer<UInt8>, kind: ComponentKind) -> KeyRole? {
+        guard let table = keyRoleTables[kind], let i = table.value(key) else { return nil }
+        if i == -1 { return .reserved }
+        return .plugin(PluginName(kind: kind, text: plugins[i].name))
     }
 
     /// Every allow-listed name, sorted by kind then name.

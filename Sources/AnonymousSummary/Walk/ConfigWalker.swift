@@ -3,35 +3,35 @@
 /// A key is read as a plugin name only where the catalogue says a component sits, and only by
 /// looking it up in the catalogue; labels, keys of user-keyed maps, resource names and every
 /// scalar value are never read (the legacy `type` value is looked up, never copied). Iterative,
-/// with an explicit stack, so a tree of any depth is safe.
+/// with an explicit stack, so a tree of any depth is safe. It reads the flat `YAMLDocument`
+/// directly: keys are compared with catalogue names as bytes, and no tree is built.
 struct ConfigWalker {
     let catalog: ComponentCatalog
     let source: Int
+    let doc: YAMLDocument
     var usage = ComponentUsage()
     /// Collected only when explaining.
     var findings: [ComponentFinding]?
 
     private struct Work {
-        var node: YAMLNode
+        var node: YAMLDocument.Node
         var steps: ArraySlice<ComponentCatalog.PathStep>
         var kind: ComponentKind
         var path: String
     }
 
     private var stack: [Work] = []
-    private let typeFieldName: String?
-
-    init(catalog: ComponentCatalog, source: Int, explaining: Bool) {
+    init(catalog: ComponentCatalog, source: Int, document: YAMLDocument, explaining: Bool) {
         self.catalog = catalog
         self.source = source
+        self.doc = document
         self.findings = explaining ? [] : nil
-        self.typeFieldName = catalog.typeField?.description
     }
 
     /// Walks one document from its root, following `slots` (a layout of the catalogue).
-    mutating func walk(_ root: YAMLNode, slots: [ComponentCatalog.Slot]) {
+    mutating func walk(_ root: YAMLDocument.Node, slots: [ComponentCatalog.Slot]) {
         // A document that is not a mapping is not a config at all; there is nothing to count.
-        guard root.mappingPairs != nil else { return }
+        guard doc.isMapping(root) else { return }
         for slot in slots.reversed() {
             stack.append(Work(node: root, steps: slot.path[...], kind: slot.kind, path: ""))
         }
@@ -46,22 +46,23 @@ struct ConfigWalker {
             return
         }
         let rest = work.steps.dropFirst()
-        if work.node.isNull { return }  // an optional field left empty
+        if doc.isNull(work.node) { return }  // an optional field left empty
         switch step {
         case .field(let name):
-            guard let pairs = work.node.mappingPairs else { return wrongShape(work) }
-            let key = name.description
-            guard let pair = pairs.first(where: { $0.key.scalarValue == key }) else { return }
-            stack.append(Work(node: pair.value, steps: rest, kind: work.kind, path: join(work.path, key)))
+            guard doc.isMapping(work.node) else { return wrongShape(work) }
+            guard let value = doc.value(of: name, in: work.node) else { return }
+            stack.append(Work(node: value, steps: rest, kind: work.kind, path: explaining ? join(work.path, name.description) : ""))
         case .items:
-            guard let items = work.node.sequenceItems else { return wrongShape(work) }
+            guard doc.isSequence(work.node) else { return wrongShape(work) }
+            let items = Array(doc.children(work.node))
             for (i, item) in items.enumerated().reversed() {
                 stack.append(Work(node: item, steps: rest, kind: work.kind, path: explaining ? work.path + "[\(i)]" : ""))
             }
         case .values:
-            guard let pairs = work.node.mappingPairs else { return wrongShape(work) }
-            for pair in pairs.reversed() {
-                stack.append(Work(node: pair.value, steps: rest, kind: work.kind, path: join(work.path, "*")))
+            guard doc.isMapping(work.node) else { return wrongShape(work) }
+            let values = doc.pairs(work.node).map(\.value)
+            for value in values.reversed() {
+                stack.append(Work(node: value, steps: rest, kind: work.kind, path: join(work.path, "*")))
             }
         }
     }
@@ -79,31 +80,33 @@ struct ConfigWalker {
         record(work.path, work.node, work.kind, .malformed(.wrongShape))
     }
 
-    private mutating func record(_ path: String, _ node: YAMLNode, _ kind: ComponentKind, _ outcome: ComponentFinding.Outcome) {
-        findings?.append(ComponentFinding(source: source, path: path, mark: node.mark, kind: kind, outcome: outcome))
+    private mutating func record(_ path: String, _ node: YAMLDocument.Node, _ kind: ComponentKind, _ outcome: ComponentFinding.Outcome) {
+        guard findings != nil else { return }
+        findings?.append(ComponentFinding(source: source, path: path, mark: doc.mark(node), kind: kind, outcome: outcome))
     }
 
     /// A component of `kind` at `node`: which plugin it is, then its children.
-    private mutating func component(_ node: YAMLNode, kind: ComponentKind, path: String) {
-        if node.isNull { return }  // absent: the host's default applies
-        guard let pairs = node.mappingPairs else {
+    private mutating func component(_ node: YAMLDocument.Node, kind: ComponentKind, path: String) {
+        if doc.isNull(node) { return }  // absent: the host's default applies
+        guard doc.isMapping(node) else {
             usage.countMalformed(kind)
             record(path, node, kind, .malformed(.notAMapping))
             return
         }
-        let typeKey = typeFieldName
-        var typeValue: YAMLNode?
+        let typeKey = catalog.typeField
+        var typeValue: YAMLDocument.Node?
         var found: PluginName?
-        var config: YAMLNode?
+        var config: YAMLDocument.Node?
         var known = 0
         var unknown = 0
-        for pair in pairs {
-            guard let key = pair.key.scalarValue else { unknown += 1; continue }
-            if key == typeKey {
+        for pair in doc.pairs(node) {
+            guard doc.isScalar(pair.key) else { unknown += 1; continue }
+            if let typeKey, doc.scalar(pair.key, equals: typeKey) {
                 typeValue = pair.value
                 continue
             }
-            switch catalog.role(of: key, kind: kind) {
+            let catalog = self.catalog
+            switch doc.withScalarBytes(pair.key, { catalog.role(ofBytes: $0, kind: kind) }) {
             case .reserved: continue
             case .plugin(let name):
                 known += 1
@@ -116,7 +119,7 @@ struct ConfigWalker {
         if let typeValue {
             // Legacy form: `type: NAME`, config under NAME or under `plugin`.
             // `type:`, `type: ~` and `type: null` are one value, null: not a name.
-            guard !typeValue.isNull, case .scalar(let text, _) = typeValue.content, !text.isEmpty else {
+            guard !doc.isNull(typeValue), doc.isScalar(typeValue), let text = doc.scalarString(typeValue), !text.isEmpty else {
                 usage.countMalformed(kind)
                 record(path, node, kind, .malformed(.typeNotAName))
                 return
@@ -127,7 +130,7 @@ struct ConfigWalker {
                 return
             }
             found = name
-            config = node[name.name] ?? catalog.pluginConfigField.flatMap { node[$0.description] }
+            config = doc.value(of: name.text, in: node) ?? catalog.pluginConfigField.flatMap { doc.value(of: $0, in: node) }
         } else if known > 1 {
             usage.countMalformed(kind)
             record(path, node, kind, .malformed(.severalPlugins))

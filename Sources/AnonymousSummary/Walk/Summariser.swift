@@ -63,22 +63,28 @@ public struct Summariser: Sendable {
     }
 
     /// The document the walk reads from `bytes`: as Benthos does, the first document of the
-    /// stream after environment interpolations are replaced (nil for an empty stream).
+    /// stream after environment interpolations are replaced (nil for an empty stream), as a tree.
     public func document(_ bytes: [UInt8]) throws(YAMLError) -> YAMLNode? {
+        let flat = try flatDocument(bytes)
+        return flat.roots.first.map { flat.tree($0) }
+    }
+
+    /// The same stream, flat, as the walk reads it (every document parsed, the first walked).
+    public func flatDocument(_ bytes: [UInt8]) throws(YAMLError) -> YAMLDocument {
         let text = try InputDecoder.decode(bytes, limits: limits)
         // Neutralising replaces whole ASCII-delimited runs with ASCII, so the text stays valid.
-        return try YAML.parseDecoded(EnvironmentInterpolation.neutralise(text), limits: limits).first
+        return try YAML.parseDecoded(EnvironmentInterpolation.neutralise(text), limits: limits)
     }
 
     private func walk(_ source: ConfigSource, index: Int, explaining: Bool) throws(SummaryError) -> ConfigWalker {
-        let root: YAMLNode?
+        let flat: YAMLDocument
         do {
-            root = try document(source.bytes)
+            flat = try flatDocument(source.bytes)
         } catch {
             throw SummaryError(source: index, name: source.name, yamlError: error)
         }
-        var walker = ConfigWalker(catalog: catalog, source: index, explaining: explaining)
-        guard let root else { return walker }
+        var walker = ConfigWalker(catalog: catalog, source: index, document: flat, explaining: explaining)
+        guard let root = flat.roots.first else { return walker }
         let slots: [ComponentCatalog.Slot]
         switch source.role {
         case .main: slots = catalog.layout.mainConfig

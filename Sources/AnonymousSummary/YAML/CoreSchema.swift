@@ -15,6 +15,22 @@ public enum CoreSchema {
         s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL"
     }
 
+    /// The same, on a value's bytes.
+    static func isNull(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch b.count {
+        case 0: return true
+        case 1: return b[0] == UInt8(ascii: "~")
+        case 4:
+            let n = b[0], rest = (b[1], b[2], b[3])
+            if n == UInt8(ascii: "n") || n == UInt8(ascii: "N") {
+                if rest == (UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")) { return true }
+                if n == UInt8(ascii: "N") && rest == (UInt8(ascii: "U"), UInt8(ascii: "L"), UInt8(ascii: "L")) { return true }
+            }
+            return false
+        default: return false
+        }
+    }
+
     /// Resolve a scalar: only plain scalars are resolved; every other style is a string.
     public static func resolve(_ value: String, style: ScalarStyle) -> Value {
         guard style == .plain else { return .string(value) }

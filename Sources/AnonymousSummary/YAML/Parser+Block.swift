@@ -3,7 +3,7 @@ extension Parser {
     /// (-1 at the top of a document). A block collection may start here only at the start of
     /// a line or after `- ` (`collectionAllowed`); after `key: ` only a scalar or a flow
     /// collection can. Returns at the start of the line after the node.
-    mutating func parseBlockNode(parentIndent n: Int, collectionAllowed: Bool) throws(YAMLError) -> YAMLNode {
+    mutating func parseBlockNode(parentIndent n: Int, collectionAllowed: Bool) throws(YAMLError) -> Int {
         let start = state
         let column = pos - lineStart
         let c = peek()
@@ -60,7 +60,7 @@ extension Parser {
                     throw error("mapping values are not allowed here (a mapping cannot start on the line of its parent key)")
                 }
                 try checkImplicitKeyLength(start.pos, firstEnd, at: start)
-                let key = try scalarNode(string(first, firstEnd), .plain, at: start)
+                let key = try scalar(from: first, to: firstEnd, .plain, at: start)
                 return try parseBlockMapping(indent: column, firstKey: key, keyStart: start)
             }
             let node = try parsePlainContinuation(first: first, firstEnd: firstEnd, start: start, blockIndent: n, flow: false)
@@ -81,7 +81,7 @@ extension Parser {
     }
 
     /// The value after `key:` (with `pos` just after the colon) of a mapping indented `m`.
-    mutating func parseMappingValue(mappingIndent m: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseMappingValue(mappingIndent m: Int) throws(YAMLError) -> Int {
         let colon = State(pos: pos - 1, line: line, lineStart: lineStart)
         skipSpaceTab()
         let c = peek()
@@ -95,11 +95,11 @@ extension Parser {
     /// comment), or an empty node if the next content line belongs to the parent. A block
     /// sequence may sit at the parent's own indentation when it is a mapping's value.
     mutating func parseNodeOnFollowingLines(parentIndent n: Int, sequenceAtParentIndent: Bool,
-                                            emptyAt emptyState: State) throws(YAMLError) -> YAMLNode {
+                                            emptyAt emptyState: State) throws(YAMLError) -> Int {
         try expectLineEnd(after: "the indicator")
         skipBlankAndCommentLines()
         if pos >= end || isDocumentMarker(at: pos) {
-            return try scalarNode("", .plain, at: emptyState)
+            return try emptyScalar(at: emptyState)
         }
         let i = indentOfLine()
         let first = byte(at: lineStart + i)
@@ -108,29 +108,29 @@ extension Parser {
             if first == 0x09 { throw error("tab characters must not be used for indentation") }
             return try parseBlockNode(parentIndent: n, collectionAllowed: true)
         }
-        return try scalarNode("", .plain, at: emptyState)
+        return try emptyScalar(at: emptyState)
     }
 
     /// A block mapping whose keys sit at column `m`; the first key is read, `pos` is at or
     /// before its `:`. Returns at the start of the first line that is not part of it.
-    mutating func parseBlockMapping(indent m: Int, firstKey: YAMLNode, keyStart: State) throws(YAMLError) -> YAMLNode {
+    mutating func parseBlockMapping(indent m: Int, firstKey: Int, keyStart: State) throws(YAMLError) -> Int {
         try enterCollection()
-        try countNode()
         let start = keyStart
-        var pairs: [YAMLPair] = []
+        let mapping = try self.mapping(startingWith: firstKey, at: start)
+        var pairs = 0
         var keys = KeySet()
-        var key = firstKey
+        var key = mapping + 1
         var currentKeyState = keyStart
         while true {
             skipSpaceTab()
             // pos is at the ':' that follows the key
             pos += 1
-            if !keys.insert(key.scalarValue ?? "") {
-                throw YAMLError(.duplicateKey, "duplicate key '\(key.scalarValue ?? "")' in this mapping",
+            if !insertKey(key, into: &keys) {
+                throw YAMLError(.duplicateKey, "duplicate key '\(valueString(key))' in this mapping",
                                 at: mark(of: currentKeyState))
             }
-            let value = try parseMappingValue(mappingIndent: m)
-            pairs.append(YAMLPair(key: key, value: value))
+            _ = try parseMappingValue(mappingIndent: m)
+            pairs += 1
 
             skipBlankAndCommentLines()
             if pos >= end || isDocumentMarker(at: pos) { break }
@@ -147,11 +147,12 @@ extension Parser {
         }
         if pos < end { pos = lineStart }
         leaveCollection()
-        return YAMLNode(.mapping(pairs), mark: mark(of: start))
+        finish(mapping, count: pairs)
+        return mapping
     }
 
     /// A key of a block mapping at `pos`, up to (not including) its `:`.
-    mutating func parseBlockMappingKey() throws(YAMLError) -> YAMLNode {
+    mutating func parseBlockMappingKey() throws(YAMLError) -> Int {
         let start = state
         let c = peek()
         let next = peek(1)
@@ -185,16 +186,16 @@ extension Parser {
                 throw error("expected ':' after a mapping key (or this line is indented wrongly)", at: start)
             }
             try checkImplicitKeyLength(first, firstEnd, at: start)
-            return try scalarNode(string(first, firstEnd), .plain, at: start)
+            return try scalar(from: first, to: firstEnd, .plain, at: start)
         }
     }
 
     /// A block sequence whose `-` indicators sit at column `s`; `pos` is at the first `-`.
-    mutating func parseBlockSequence(indent s: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseBlockSequence(indent s: Int) throws(YAMLError) -> Int {
         try enterCollection()
-        try countNode()
         let start = state
-        var items: [YAMLNode] = []
+        let sequence = try begin(FlatNode.sequence, at: start)
+        var items = 0
         while true {
             let dash = state
             pos += 1
@@ -205,10 +206,11 @@ extension Parser {
             }
             let c = peek()
             if c == 0x23 || c == 0x0A || c == 0 {
-                items.append(try parseNodeOnFollowingLines(parentIndent: s, sequenceAtParentIndent: false, emptyAt: dash))
+                _ = try parseNodeOnFollowingLines(parentIndent: s, sequenceAtParentIndent: false, emptyAt: dash)
             } else {
-                items.append(try parseBlockNode(parentIndent: s, collectionAllowed: !sawTab))
+                _ = try parseBlockNode(parentIndent: s, collectionAllowed: !sawTab)
             }
+            items += 1
             skipBlankAndCommentLines()
             if pos >= end || isDocumentMarker(at: pos) { break }
             let i = indentOfLine()
@@ -223,22 +225,74 @@ extension Parser {
         }
         if pos < end { pos = lineStart }
         leaveCollection()
-        return YAMLNode(.sequence(items), mark: mark(of: start))
+        finish(sequence, count: items)
+        return sequence
     }
 }
 
-/// The keys of one mapping, to refuse duplicates. Linear for the small mappings configs are
-/// made of, hashed past that.
+/// The keys of one mapping, by node, to refuse duplicates, compared as bytes (no `String`).
+/// Linear for the small mappings configs are made of; past that, open addressing over node
+/// numbers with their hashes, 8 bytes a slot.
 struct KeySet {
-    private var small: [String] = []
-    private var large: Set<String>? = nil
+    private var small: [Int32] = []
+    private var slots: [Int32] = []
+    private var hashes: [UInt32] = []
+    private var count = 0
 
-    /// False if `key` was already there.
-    mutating func insert(_ key: String) -> Bool {
-        if let inserted = large?.insert(key).inserted { return inserted }
-        if small.contains(key) { return false }
-        small.append(key)
-        if small.count > 12 { large = Set(small); small = [] }
+    /// False if a key equal to `key` was already there.
+    mutating func insert(_ key: Int, parser: Parser) -> Bool {
+        if slots.isEmpty {
+            for k in small where KeySet.equal(Int(k), key, parser) { return false }
+            small.append(Int32(key))
+            if small.count > 12 {
+                grow(to: 64, parser)
+                for k in small { place(Int(k), KeySet.hash(Int(k), parser)) }
+                small = []
+            }
+            return true
+        }
+        let h = KeySet.hash(key, parser)
+        let mask = slots.count - 1
+        var i = Int(h) & mask
+        while slots[i] >= 0 {
+            if hashes[i] == h && KeySet.equal(Int(slots[i]), key, parser) { return false }
+            i = (i + 1) & mask
+        }
+        slots[i] = Int32(key)
+        hashes[i] = h
+        count += 1
+        if count * 2 > slots.count {
+            let old = zip(slots, hashes).filter { $0.0 >= 0 }
+            grow(to: slots.count * 2, parser)
+            for (k, h) in old { place(Int(k), h) }
+        }
         return true
+    }
+
+    private mutating func grow(to capacity: Int, _ parser: Parser) {
+        slots = [Int32](repeating: -1, count: capacity)
+        hashes = [UInt32](repeating: 0, count: capacity)
+        count = 0
+    }
+
+    private mutating func place(_ key: Int, _ h: UInt32) {
+        let mask = slots.count - 1
+        var i = Int(h) & mask
+        while slots[i] >= 0 { i = (i + 1) & mask }
+        slots[i] = Int32(key)
+        hashes[i] = h
+        count += 1
+    }
+
+    static func equal(_ a: Int, _ b: Int, _ parser: Parser) -> Bool {
+        parser.withValue(a) { x in parser.withValue(b) { y in x.elementsEqual(y) } }
+    }
+
+    static func hash(_ key: Int, _ parser: Parser) -> UInt32 {
+        parser.withValue(key) { bytes in
+            var h: UInt32 = 0x811C_9DC5
+            for c in bytes { h = (h ^ UInt32(c)) &* 0x0100_0193 }
+            return h ^ (h >> 15)
+        }
     }
 }

@@ -2,7 +2,7 @@ extension Parser {
     /// A literal (`|`) or folded (`>`) block scalar at `pos`, with optional chomping (`-`, `+`)
     /// and indentation (`1`–`9`) indicators, inside a parent indented `n`. This is where
     /// Benthos configs keep Bloblang. Returns at the start of the first line after it.
-    mutating func parseBlockScalar(parentIndent n: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseBlockScalar(parentIndent n: Int) throws(YAMLError) -> Int {
         let start = state
         let folded = peek() == 0x3E
         pos += 1
@@ -74,7 +74,10 @@ extension Parser {
             if contentIndent < 1 && n >= 0 { contentIndent = 1 }
         }
 
+        // The content is written to the arena (taken out of `self` while it is).
         var out: [UInt8] = []
+        swap(&out, &arena)
+        let arenaStart = out.count
         var haveContent = false
         var previousSpaced = false
         var pendingEmpty = 0
@@ -142,7 +145,8 @@ extension Parser {
             out.append(contentsOf: repeatElement(0x0A, count: pendingEmpty))
         }
         if pos < end { pos = lineStart }
-        return try scalarNode(String(decoding: out, as: UTF8.self), folded ? .folded : .literal, at: start)
+        swap(&out, &arena)
+        return try scalar(arenaFrom: arenaStart, folded ? .folded : .literal, at: start)
     }
 
     /// The YAML test suite reads a last line of only white space without a line break as

@@ -1,8 +1,8 @@
 extension Parser {
     /// `l-yaml-stream`: documents separated by `---` and `...` markers. A bare document
     /// (without `---`) may open the stream or follow `...`; any other document needs `---`.
-    mutating func parseStream() throws(YAMLError) -> [YAMLNode] {
-        var documents: [YAMLNode] = []
+    mutating func parseStream() throws(YAMLError) -> [Int] {
+        var documents: [Int] = []
         var bareAllowed = true
         while true {
             skipBlankAndCommentLines()

@@ -1,7 +1,7 @@
 extension Parser {
     /// A flow sequence `[…]` or flow mapping `{…}` at `pos`, possibly over several lines
     /// indented more than the enclosing block's `n`. Leaves `pos` after the closing bracket.
-    mutating func parseFlowCollection(blockIndent n: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseFlowCollection(blockIndent n: Int) throws(YAMLError) -> Int {
         if peek() == 0x5B { return try parseFlowSequence(blockIndent: n) }
         return try parseFlowMapping(blockIndent: n)
     }
@@ -41,7 +41,7 @@ extension Parser {
     }
 
     /// One node inside a flow collection: a scalar or a nested collection.
-    mutating func parseFlowNode(blockIndent n: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseFlowNode(blockIndent n: Int) throws(YAMLError) -> Int {
         let start = state
         let c = peek()
         let next = peek(1)
@@ -76,12 +76,12 @@ extension Parser {
         return afterQuotedKey || Parser.isBlank(d) || Parser.isFlowIndicator(d)
     }
 
-    mutating func parseFlowSequence(blockIndent n: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseFlowSequence(blockIndent n: Int) throws(YAMLError) -> Int {
         try enterCollection()
-        try countNode()
         let start = state
+        let sequence = try begin(FlatNode.sequence, at: start)
         pos += 1
-        var items: [YAMLNode] = []
+        var items = 0
         while true {
             try skipFlowWhitespace(blockIndent: n)
             let c = peek()
@@ -90,12 +90,12 @@ extension Parser {
             let entryStart = state
             let node = try parseFlowNode(blockIndent: n)
             let keyEndLine = line
-            let quoted = Parser.isQuotedOrCollection(node)
+            let quoted = isQuotedOrCollection(node)
             let beforeSpace = state
             try skipFlowWhitespace(blockIndent: n)
             if isFlowValueIndicator(afterQuotedKey: quoted) {
                 // A single-pair mapping `[key: value]`; its key must be on one line.
-                guard node.scalarValue != nil, node.mappingPairs == nil, node.sequenceItems == nil else {
+                guard isScalar(node) else {
                     throw error("collections as mapping keys are not supported", at: entryStart, .unsupported)
                 }
                 guard entryStart.line == keyEndLine && line == keyEndLine else {
@@ -108,20 +108,18 @@ extension Parser {
                 // The pair is a mapping, one level of nesting like any other (the depth limit
                 // bounds the tree, not only the brackets).
                 try enterCollection()
+                let pair = try mapping(startingWith: node, at: entryStart)
                 try skipFlowWhitespace(blockIndent: n)
-                let value: YAMLNode
                 if peek() == 0x2C || peek() == 0x5D {
-                    value = try scalarNode("", .plain, at: colon)
+                    _ = try emptyScalar(at: colon)
                 } else {
-                    value = try parseFlowNode(blockIndent: n)
+                    _ = try parseFlowNode(blockIndent: n)
                     try skipFlowWhitespace(blockIndent: n)
                 }
                 leaveCollection()
-                try countNode()
-                items.append(YAMLNode(.mapping([YAMLPair(key: node, value: value)]), mark: mark(of: entryStart)))
-            } else {
-                items.append(node)
+                finish(pair, count: 1)
             }
+            items += 1
             let d = peek()
             if d == 0x2C { pos += 1; continue }
             if d == 0x5D { continue }
@@ -130,15 +128,16 @@ extension Parser {
             throw error("expected ',' or ']' in a flow sequence, found '\(Parser.describe(d))'")
         }
         leaveCollection()
-        return YAMLNode(.sequence(items), mark: mark(of: start))
+        finish(sequence, count: items)
+        return sequence
     }
 
-    mutating func parseFlowMapping(blockIndent n: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseFlowMapping(blockIndent n: Int) throws(YAMLError) -> Int {
         try enterCollection()
-        try countNode()
         let start = state
+        let mapping = try begin(FlatNode.mapping, at: start)
         pos += 1
-        var pairs: [YAMLPair] = []
+        var pairs = 0
         var keys = KeySet()
         while true {
             try skipFlowWhitespace(blockIndent: n)
@@ -150,14 +149,13 @@ extension Parser {
             }
             let keyStart = state
             let key = try parseFlowNode(blockIndent: n)
-            guard let keyText = key.scalarValue else {
+            guard isScalar(key) else {
                 throw error("collections as mapping keys are not supported", at: keyStart, .unsupported)
             }
             let keyEndLine = line
             let beforeSpace = state
             try skipFlowWhitespace(blockIndent: n)
-            let value: YAMLNode
-            if isFlowValueIndicator(afterQuotedKey: Parser.isQuotedOrCollection(key)) {
+            if isFlowValueIndicator(afterQuotedKey: isQuotedOrCollection(key)) {
                 guard keyStart.line == keyEndLine && line == keyEndLine else {
                     restore(beforeSpace)
                     throw error("an implicit key must be on a single line", at: keyStart)
@@ -167,21 +165,21 @@ extension Parser {
                 pos += 1
                 try skipFlowWhitespace(blockIndent: n)
                 if peek() == 0x2C || peek() == 0x7D {
-                    value = try scalarNode("", .plain, at: colon)
+                    _ = try emptyScalar(at: colon)
                 } else {
-                    value = try parseFlowNode(blockIndent: n)
+                    _ = try parseFlowNode(blockIndent: n)
                     try skipFlowWhitespace(blockIndent: n)
                 }
             } else {
                 guard keyStart.line == keyEndLine else {
                     throw error("an implicit key must be on a single line", at: keyStart)
                 }
-                value = try scalarNode("", .plain, at: beforeSpace)
+                _ = try emptyScalar(at: beforeSpace)
             }
-            if !keys.insert(keyText) {
-                throw YAMLError(.duplicateKey, "duplicate key '\(keyText)' in this mapping", at: mark(of: keyStart))
+            if !insertKey(key, into: &keys) {
+                throw YAMLError(.duplicateKey, "duplicate key '\(valueString(key))' in this mapping", at: mark(of: keyStart))
             }
-            pairs.append(YAMLPair(key: key, value: value))
+            pairs += 1
             let d = peek()
             if d == 0x2C { pos += 1; continue }
             if d == 0x7D { continue }
@@ -189,13 +187,9 @@ extension Parser {
             throw error("expected ',' or '}' in a flow mapping, found '\(Parser.describe(d))'")
         }
         leaveCollection()
-        return YAMLNode(.mapping(pairs), mark: mark(of: start))
+        finish(mapping, count: pairs)
+        return mapping
     }
 
-    static func isQuotedOrCollection(_ node: YAMLNode) -> Bool {
-        switch node.content {
-        case .scalar(_, let style): return style == .singleQuoted || style == .doubleQuoted
-        default: return true
-        }
-    }
+    func isQuotedOrCollection(_ node: Int) -> Bool { !isScalar(node) || isQuoted(node) }
 }

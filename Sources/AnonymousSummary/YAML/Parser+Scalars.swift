@@ -33,8 +33,11 @@ extension Parser {
     /// (in flow context) flow indicators. Line breaks fold to a space, empty lines to `\n`.
     /// Leaves `pos` after the last line's text.
     mutating func parsePlainContinuation(first: Int, firstEnd: Int, start: State,
-                                         blockIndent n: Int, flow: Bool) throws(YAMLError) -> YAMLNode {
+                                         blockIndent n: Int, flow: Bool) throws(YAMLError) -> Int {
+        // Folded lines are written to the arena (taken out of `self` while they are, so the
+        // appends do not copy it).
         var buffer: [UInt8]? = nil
+        var arenaStart = 0
         while true {
             var i = pos
             while i < end && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
@@ -63,7 +66,13 @@ extension Parser {
             }
             guard continues else { restore(saved); break }
             let (s2, e2) = scanPlainLine(flow: flow)
-            if buffer == nil { buffer = Array(UnsafeBufferPointer(rebasing: b[first..<firstEnd])) }
+            if buffer == nil {
+                var taken: [UInt8] = []
+                swap(&taken, &arena)
+                arenaStart = taken.count
+                taken.append(contentsOf: UnsafeBufferPointer(rebasing: b[first..<firstEnd]))
+                buffer = taken
+            }
             if emptyLines == 0 {
                 buffer?.append(0x20)
             } else {
@@ -71,22 +80,28 @@ extension Parser {
             }
             buffer?.append(contentsOf: UnsafeBufferPointer(rebasing: b[s2..<e2]))
         }
-        if let buffer {
-            return try scalarNode(String(decoding: buffer, as: UTF8.self), .plain, at: start)
+        if var buffer {
+            swap(&buffer, &arena)
+            return try scalar(arenaFrom: arenaStart, .plain, at: start)
         }
-        return try scalarNode(string(first, firstEnd), .plain, at: start)
+        return try scalar(from: first, to: firstEnd, .plain, at: start)
     }
 
     // MARK: Quoted scalars
 
     /// A single- or double-quoted scalar at `pos`, possibly over several lines, whose lines
     /// must be indented more than the enclosing block's `n`. Leaves `pos` after the closing quote.
-    mutating func parseQuotedScalar(blockIndent n: Int) throws(YAMLError) -> YAMLNode {
+    mutating func parseQuotedScalar(blockIndent n: Int) throws(YAMLError) -> Int {
         let start = state
         let quote = peek()
         let double = quote == 0x22
         pos += 1
+        // The value is written to the arena (taken out of `self` meanwhile); if it turns out to
+        // be the text between the quotes as it is, the text's range is stored instead.
         var out: [UInt8] = []
+        swap(&out, &arena)
+        let arenaStart = out.count
+        var verbatim = true
         var segment = pos
         func flush(_ p: Parser, _ out: inout [UInt8], _ from: Int) {
             if p.pos > from { out.append(contentsOf: UnsafeBufferPointer(rebasing: p.b[from..<p.pos])) }
@@ -98,6 +113,7 @@ extension Parser {
             let c = b[pos]
             if c == quote {
                 if !double && peek(1) == 0x27 {
+                    verbatim = false
                     pos += 1
                     flush(self, &out, segment)
                     pos += 1
@@ -108,6 +124,7 @@ extension Parser {
                 pos += 1
                 break
             } else if c == 0x5C && double {
+                verbatim = false
                 flush(self, &out, segment)
                 try parseEscape(into: &out, blockIndent: n, start: start)
                 segment = pos
@@ -115,6 +132,7 @@ extension Parser {
                 var j = pos
                 while j < end && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
                 if j < end && b[j] == 0x0A {
+                    verbatim = false
                     flush(self, &out, segment)
                     pos = j
                     try foldQuotedLines(into: &out, blockIndent: n, start: start, escaped: false)
@@ -123,6 +141,7 @@ extension Parser {
                     pos = j
                 }
             } else if c == 0x0A {
+                verbatim = false
                 flush(self, &out, segment)
                 try foldQuotedLines(into: &out, blockIndent: n, start: start, escaped: false)
                 segment = pos
@@ -130,7 +149,14 @@ extension Parser {
                 pos += 1
             }
         }
-        return try scalarNode(String(decoding: out, as: UTF8.self), double ? .doubleQuoted : .singleQuoted, at: start)
+        let style: ScalarStyle = double ? .doubleQuoted : .singleQuoted
+        if verbatim {
+            out.removeSubrange(arenaStart...)
+            swap(&out, &arena)
+            return try scalar(from: start.pos + 1, to: pos - 1, style, at: start)
+        }
+        swap(&out, &arena)
+        return try scalar(arenaFrom: arenaStart, style, at: start)
     }
 
     /// At a line break inside a quoted scalar: a single break folds to a space, each empty

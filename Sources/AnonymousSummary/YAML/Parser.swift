@@ -15,6 +15,9 @@ struct Parser {
     var lineStart = 0
     var depth = 0
     var nodeCount = 0
+    /// The nodes read so far, in document order, and the values that are not verbatim text.
+    var store = NodeStore()
+    var arena: [UInt8] = []
     /// The last mark computed (see `mark(_:line:lineStart:)`).
     let columnCache = ColumnCache()
 
@@ -203,9 +206,70 @@ struct Parser {
 
     // MARK: Nodes
 
-    mutating func scalarNode(_ value: String, _ style: ScalarStyle, at s: State) throws(YAMLError) -> YAMLNode {
+    /// A scalar whose value is the text `from..<to` as it is.
+    mutating func scalar(from: Int, to: Int, _ style: ScalarStyle, at s: State) throws(YAMLError) -> Int {
         try countNode()
-        return YAMLNode(.scalar(value, style), mark: mark(of: s))
+        return store.append(FlatNode(kind: FlatNode.code(style), offset: s.pos, a: from, b: to - from))
+    }
+
+    /// An empty plain scalar (a null), marked at `s`.
+    mutating func emptyScalar(at s: State) throws(YAMLError) -> Int {
+        try scalar(from: s.pos, to: s.pos, .plain, at: s)
+    }
+
+    /// A scalar whose value is `arena[from...]` (decoded escapes, folded lines, a block
+    /// scalar's content).
+    mutating func scalar(arenaFrom from: Int, _ style: ScalarStyle, at s: State) throws(YAMLError) -> Int {
+        try countNode()
+        return store.append(FlatNode(kind: FlatNode.code(style) | FlatNode.inArena, offset: s.pos, a: from, b: arena.count - from))
+    }
+
+    /// Opens a collection at `s`; `finish` closes it once its children are stored.
+    mutating func begin(_ kind: UInt8, at s: State) throws(YAMLError) -> Int {
+        try countNode()
+        return store.append(FlatNode(kind: kind, offset: s.pos, a: 0, b: 0))
+    }
+
+    mutating func finish(_ collection: Int, count: Int) {
+        var node = store[collection]
+        node.a = UInt32(store.count)
+        node.b = UInt32(count)
+        store[collection] = node
+    }
+
+    /// Turns the scalar just stored at `key` into the first key of a new mapping that starts
+    /// there (a mapping is known only once its first key is read): the mapping takes the key's
+    /// place, the key follows it. Returns the mapping.
+    mutating func mapping(startingWith key: Int, at s: State) throws(YAMLError) -> Int {
+        try countNode()
+        let keyNode = store[key]
+        store[key] = FlatNode(kind: FlatNode.mapping, offset: s.pos, a: 0, b: 0)
+        _ = store.append(keyNode)
+        return key
+    }
+
+    func isScalar(_ i: Int) -> Bool { store[i].kind < FlatNode.sequence }
+
+    func isQuoted(_ i: Int) -> Bool {
+        let k = store[i].kind & ~FlatNode.inArena
+        return k == 1 || k == 2
+    }
+
+    /// The bytes of scalar `i`'s value, valid only during `body`.
+    func withValue<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let node = store[i]
+        let range = Int(node.a)..<(Int(node.a) + Int(node.b))
+        if node.kind & FlatNode.inArena != 0 {
+            return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        }
+        return body(UnsafeBufferPointer(rebasing: b[range]))
+    }
+
+    func valueString(_ i: Int) -> String { withValue(i) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Adds mapping key `i` to `keys`; false if an equal key is there already.
+    mutating func insertKey(_ i: Int, into keys: inout KeySet) -> Bool {
+        keys.insert(i, parser: self)
     }
 
     func string(_ start: Int, _ stop: Int) -> String {

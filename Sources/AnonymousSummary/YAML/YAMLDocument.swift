@@ -1,0 +1,310 @@
+/// A parsed YAML stream, flat: every node of every document in one store, in document order
+/// (a node, then its children), 12 bytes a node; scalar values as byte ranges of the input,
+/// or, when the YAML text is not the value itself (escapes, folded lines, block scalars'
+/// indentation), of one side buffer no larger than the input. No `String` and no array per
+/// node: memory is bounded by the input (the summarise path reads this directly; `YAMLNode`
+/// is built from it only for `parse`, `explain`-style tools and the tests).
+///
+/// A node's mark is its byte offset; line and column are computed when asked.
+public struct YAMLDocument: Sendable {
+    /// A node of this document.
+    public struct Node: Hashable, Sendable, Comparable {
+        public let index: Int
+        init(_ index: Int) { self.index = index }
+        public static func < (a: Node, b: Node) -> Bool { a.index < b.index }
+    }
+
+    public enum Kind: Sendable, Equatable {
+        case scalar(ScalarStyle)
+        case sequence
+        case mapping
+    }
+
+    /// The text parsed (validated UTF-8, `\n` line ends).
+    public let text: [UInt8]
+    var store: NodeStore
+    var arena: [UInt8]
+    /// The root of each document of the stream, in order.
+    public let roots: [Node]
+    private let lines: LineIndex
+
+    init(text: [UInt8], store: NodeStore, arena: [UInt8], roots: [Int]) {
+        self.text = text
+        self.store = store
+        self.arena = arena
+        self.roots = roots.map(Node.init)
+        self.lines = LineIndex()
+    }
+
+    public var nodeCount: Int { store.count }
+
+    // MARK: Reading nodes
+
+    public func kind(_ n: Node) -> Kind {
+        let k = store[n.index].kind
+        switch k {
+        case FlatNode.sequence: return .sequence
+        case FlatNode.mapping: return .mapping
+        default: return .scalar(FlatNode.style(k))
+        }
+    }
+
+    public func isScalar(_ n: Node) -> Bool { store[n.index].kind < FlatNode.sequence }
+    public func isSequence(_ n: Node) -> Bool { store[n.index].kind == FlatNode.sequence }
+    public func isMapping(_ n: Node) -> Bool { store[n.index].kind == FlatNode.mapping }
+
+    /// The node after `n` and all its descendants: its next sibling, if it has one.
+    @inline(__always) func subtreeEnd(_ i: Int) -> Int {
+        let node = store[i]
+        return node.kind >= FlatNode.sequence ? Int(node.a) : i + 1
+    }
+
+    /// Items of a sequence, or keys and values alternating for a mapping (empty for a scalar).
+    public func children(_ n: Node) -> Children {
+        let node = store[n.index]
+        guard node.kind >= FlatNode.sequence else { return Children(document: self, first: n.index + 1, count: 0) }
+        return Children(document: self, first: n.index + 1, count: Int(node.b) * (node.kind == FlatNode.mapping ? 2 : 1))
+    }
+
+    /// Items of a sequence, in order.
+    public struct Children: Sequence {
+        let document: YAMLDocument
+        let first: Int
+        public let count: Int
+
+        public func makeIterator() -> Iterator { Iterator(document: document, cursor: first, left: count) }
+
+        public struct Iterator: IteratorProtocol {
+            let document: YAMLDocument
+            var cursor: Int
+            var left: Int
+            public mutating func next() -> Node? {
+                guard left > 0 else { return nil }
+                left -= 1
+                let node = Node(cursor)
+                cursor = document.subtreeEnd(cursor)
+                return node
+            }
+        }
+    }
+
+    /// The pairs of a mapping, in document order (empty for anything else).
+    public func pairs(_ n: Node) -> Pairs {
+        let node = store[n.index]
+        guard node.kind == FlatNode.mapping else { return Pairs(document: self, first: n.index + 1, count: 0) }
+        return Pairs(document: self, first: n.index + 1, count: Int(node.b))
+    }
+
+    public struct Pairs: Sequence {
+        let document: YAMLDocument
+        let first: Int
+        public let count: Int
+
+        public func makeIterator() -> Iterator { Iterator(document: document, cursor: first, left: count) }
+
+        public struct Iterator: IteratorProtocol {
+            let document: YAMLDocument
+            var cursor: Int
+            var left: Int
+            public mutating func next() -> (key: Node, value: Node)? {
+                guard left > 0 else { return nil }
+                left -= 1
+                let key = cursor
+                let value = document.subtreeEnd(key)
+                cursor = document.subtreeEnd(value)
+                return (Node(key), Node(value))
+            }
+        }
+    }
+
+    /// The value's bytes of a scalar (empty for a collection), valid during `body`.
+    public func withScalarBytes<R>(_ n: Node, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let node = store[n.index]
+        guard node.kind < FlatNode.sequence else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let range = Int(node.a)..<(Int(node.a) + Int(node.b))
+        if node.kind & FlatNode.inArena != 0 {
+            return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+        }
+        return try text.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// The value of a scalar as a `String` (nil for a collection).
+    public func scalarString(_ n: Node) -> String? {
+        guard isScalar(n) else { return nil }
+        return withScalarBytes(n) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// True if `n` is a scalar whose value is exactly `literal`'s bytes.
+    public func scalar(_ n: Node, equals literal: StaticString) -> Bool {
+        let node = store[n.index]
+        guard node.kind < FlatNode.sequence, Int(node.b) == literal.utf8CodeUnitCount else { return false }
+        return withScalarBytes(n) { bytes in literal.withUTF8Buffer { $0.elementsEqual(bytes) } }
+    }
+
+    /// True for a plain scalar the core schema reads as null (empty, `~`, `null`, `Null`, `NULL`).
+    public func isNull(_ n: Node) -> Bool {
+        let node = store[n.index]
+        guard node.kind & ~FlatNode.inArena == 0 else { return false }  // plain only
+        return withScalarBytes(n) { CoreSchema.isNull($0) }
+    }
+
+    /// The value of the first pair of mapping `n` whose key is the scalar `key`.
+    public func value(of key: StaticString, in n: Node) -> Node? {
+        for pair in pairs(n) where scalar(pair.key, equals: key) { return pair.value }
+        return nil
+    }
+
+    // MARK: Marks
+
+    /// The line and column of node `n`'s first character.
+    public func mark(_ n: Node) -> SourceMark {
+        lines.mark(ofOffset: Int(store[n.index].offset), in: text)
+    }
+
+    // MARK: The tree
+
+    /// Node `n` and its descendants as a `YAMLNode` tree (for `parse`, tools and tests; the
+    /// summarise path never builds it). Iterative: any depth is safe.
+    public func tree(_ n: Node) -> YAMLNode {
+        // Build bottom-up: visit in reverse document order, so children are ready before parents.
+        let end = subtreeEnd(n.index)
+        // Marks in document order, so each line's columns are counted once (see LineIndex).
+        let marks = (n.index..<end).map { self.mark(Node($0)) }
+        var built: [Int: YAMLNode] = [:]
+        var i = end - 1
+        while i >= n.index {
+            let node = Node(i)
+            let mark = marks[i - n.index]
+            switch kind(node) {
+            case .scalar(let style):
+                built[i] = YAMLNode(.scalar(scalarString(node) ?? "", style), mark: mark)
+            case .sequence:
+                var items: [YAMLNode] = []
+                for child in children(node) { if let c = built.removeValue(forKey: child.index) { items.append(c) } }
+                built[i] = YAMLNode(.sequence(items), mark: mark)
+            case .mapping:
+                var pairs: [YAMLPair] = []
+                for pair in self.pairs(node) {
+                    if let k = built.removeValue(forKey: pair.key.index), let v = built.removeValue(forKey: pair.value.index) {
+                        pairs.append(YAMLPair(key: k, value: v))
+                    }
+                }
+                built[i] = YAMLNode(.mapping(pairs), mark: mark)
+            }
+            i -= 1
+        }
+        return built[n.index] ?? YAMLNode.scalar("")
+    }
+
+    /// Every document as a tree.
+    public var trees: [YAMLNode] { roots.map(tree) }
+}
+
+/// 12 bytes: the kind and the mark's byte offset packed in one word; for a scalar, its value's
+/// start and length (in the text or, with `inArena`, in the side buffer); for a collection,
+/// the index past its last descendant and the number of items (or pairs).
+struct FlatNode: Sendable {
+    var head: UInt32
+    var a: UInt32
+    var b: UInt32
+
+    /// Styles 0…4 (plain, single-quoted, double-quoted, literal, folded), + `inArena`.
+    static let inArena: UInt8 = 8
+    static let sequence: UInt8 = 16
+    static let mapping: UInt8 = 17
+    /// Offsets fit in 27 bits (inputs are at most 64 MiB); the kind takes the top 5.
+    static let offsetBits: UInt32 = 27
+
+    init(kind: UInt8, offset: Int, a: Int, b: Int) {
+        head = UInt32(kind) << FlatNode.offsetBits | UInt32(truncatingIfNeeded: offset) & ((1 << FlatNode.offsetBits) - 1)
+        self.a = UInt32(truncatingIfNeeded: a)
+        self.b = UInt32(truncatingIfNeeded: b)
+    }
+
+    var kind: UInt8 { UInt8(truncatingIfNeeded: head >> FlatNode.offsetBits) }
+    var offset: UInt32 { head & ((1 << FlatNode.offsetBits) - 1) }
+
+    static func code(_ style: ScalarStyle) -> UInt8 {
+        switch style {
+        case .plain: 0
+        case .singleQuoted: 1
+        case .doubleQuoted: 2
+        case .literal: 3
+        case .folded: 4
+        }
+    }
+
+    static func style(_ kind: UInt8) -> ScalarStyle {
+        switch kind & 7 {
+        case 1: .singleQuoted
+        case 2: .doubleQuoted
+        case 3: .literal
+        case 4: .folded
+        default: .plain
+        }
+    }
+}
+
+/// Nodes in fixed segments of 16,384: appending never copies what is stored, so the store's
+/// peak memory is its size (plus one segment), not twice it as a doubling array's would be.
+struct NodeStore: Sendable {
+    static let shift = 14
+    static let segment = 1 << 14
+    private(set) var segments: [[FlatNode]] = []
+    private(set) var count = 0
+
+    @inline(__always) mutating func append(_ node: FlatNode) -> Int {
+        if count & (NodeStore.segment - 1) == 0 {
+            var fresh: [FlatNode] = []
+            fresh.reserveCapacity(NodeStore.segment)
+            segments.append(fresh)
+        }
+        segments[count >> NodeStore.shift].append(node)
+        count += 1
+        return count - 1
+    }
+
+    @inline(__always) subscript(i: Int) -> FlatNode {
+        get { segments[i >> NodeStore.shift][i & (NodeStore.segment - 1)] }
+        set { segments[i >> NodeStore.shift][i & (NodeStore.segment - 1)] = newValue }
+    }
+}
+
+/// Line starts, found once when a mark is first asked for; columns count Unicode scalars,
+/// resumed from the last mark asked on the same line (marks are mostly asked in order), so a
+/// long line costs its length once, not once per node.
+final class LineIndex: @unchecked Sendable {
+    private var starts: [Int]?
+    private var lastLine = -1
+    private var lastOffset = 0
+    private var lastColumn = 1
+
+    func mark(ofOffset offset: Int, in text: [UInt8]) -> SourceMark {
+        if starts == nil {
+            var s = [0]
+            for (i, c) in text.enumerated() where c == 0x0A { s.append(i + 1) }
+            starts = s
+        }
+        let s = starts ?? [0]
+        var low = 0, high = s.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if s[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let lineStart = s[low]
+        var from = lineStart, column = 1
+        if lastLine == low && lastOffset <= offset {
+            from = lastOffset
+            column = lastColumn
+        }
+        var i = from
+        while i < offset && i < text.count {
+            if text[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        lastLine = low
+        lastOffset = offset
+        lastColumn = column
+        return SourceMark(line: low + 1, column: column)
+    }
+}
