@@ -31,8 +31,8 @@ enum BenchCommand {
                         throw CLIFailure(code: .dataError, message: "no component found")
                     }
                 } else {
-                    let documents = try YAML.parseStream(bytes)
-                    if documents.isEmpty { throw CLIFailure(code: .dataError, message: "no document") }
+                    let document = try YAML.parseDocument(bytes)
+                    if document.roots.isEmpty { throw CLIFailure(code: .dataError, message: "no document") }
                 }
             } catch let error as YAMLError {
                 throw CLIFailure(code: .dataError, message: error.formatted(file: operands[0]))

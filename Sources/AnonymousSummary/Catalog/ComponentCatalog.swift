@@ -106,8 +106,11 @@ public struct ComponentCatalog: Sendable {
     /// Per kind, key → -1 if reserved (reserved wins over a plugin of the same name), else the
     /// plugin's index.
     private var keyRoles: [ComponentKind: [String: Int]] = [:]
-    /// The same, looked up by a key's bytes (the walk compares keys without a `String`).
-    private var keyRoleTables: [ComponentKind: ByteTable] = [:]
+    /// The same, looked up by a key's bytes (the walk compares keys without a `String`), by
+    /// `ComponentKind.order`.
+    private var keyRoleTables: [ByteTable?] = []
+    /// `reservedChildren`, by `ComponentKind.order` (the walk asks once per component).
+    private var reservedChildrenByKind: [[Slot]] = []
 
     public init(layout: Layout, reservedFields: [ComponentKind: [StaticString]],
                 reservedChildren: [ComponentKind: [Slot]], plugins: [Plugin],
@@ -132,7 +135,8 @@ public struct ComponentCatalog: Sendable {
         for (kind, names) in reservedIndex {
             for name in names { keyRoles[kind, default: [:]][name] = -1 }
         }
-        keyRoleTables = keyRoles.mapValues { ByteTable($0.map { ($0.key, $0.value) }) }
+        keyRoleTables = ComponentKind.allCases.sorted().map { kind in keyRoles[kind].map { ByteTable($0.map { ($0.key, $0.value) }) } }
+        reservedChildrenByKind = ComponentKind.allCases.sorted().map { reservedChildren[$0] ?? [] }
     }
 
     private mutating func add(_ plugin: Plugin) {
@@ -162,6 +166,13 @@ public struct ComponentCatalog: Sendable {
     }
 
     func pluginEntry(_ name: PluginName) -> Plugin? {
+        // The plugin's own literal, looked up by bytes (no String) in the key table, where a
+        // plugin maps to its index (a reserved key of the same name would shadow it: then the
+        // String index answers).
+        if let table = keyRoleTables[name.kind.order],
+           let i = name.text.withUTF8Buffer({ table.value($0) }), i >= 0, StaticText.equal(plugins[i].name, name.text) {
+            return plugins[i]
+        }
         guard let i = index[name.kind]?[name.name] else { return nil }
         return plugins[i]
     }
@@ -174,7 +185,8 @@ public struct ComponentCatalog: Sendable {
     /// plugin, or neither (nil). One look-up where the walk would otherwise make two.
     enum KeyRole {
         case reserved
-        case plugin(PluginName)
+        /// The plugin, and its position in `plugins`.
+        case plugin(PluginName, Int)
     }
 
     func role(of key: String, kind: ComponentKind) -> KeyRole? {
@@ -182,15 +194,21 @@ public struct ComponentCatalog: Sendable {
         switch roles[key] {
         case .none: return nil
         case .some(-1): return .reserved
-        case .some(let i): return .plugin(PluginName(kind: kind, text: plugins[i].name))
+        case .some(let i): return .plugin(PluginName(kind: kind, text: plugins[i].name), i)
         }
     }
 
+    /// The keys of components of `kind`, by bytes (looked up once per component).
+    func roleTable(for kind: ComponentKind) -> ByteTable? { keyRoleTables[kind.order] }
+
+    /// Reserved fields of `kind` that hold components.
+    func reservedChildSlots(_ kind: ComponentKind) -> [Slot] { reservedChildrenByKind[kind.order] }
+
     /// `role(of:kind:)` for a key given as bytes (a scalar of the parsed document).
-    func role(ofBytes key: UnsafeBufferPointer<UInt8>, kind: ComponentKind) -> KeyRole? {
-        guard let table = keyRoleTables[kind], let i = table.value(key) else { return nil }
+    func role(ofBytes key: UnsafeBufferPointer<UInt8>, kind: ComponentKind, table: ByteTable?) -> KeyRole? {
+        guard let table, let i = table.value(key) else { return nil }
         if i == -1 { return .reserved }
-        return .plugin(PluginName(kind: kind, text: plugins[i].name))
+        return .plugin(PluginName(kind: kind, text: plugins[i].name), i)
     }
 
     /// Every allow-listed name, sorted by kind then name.

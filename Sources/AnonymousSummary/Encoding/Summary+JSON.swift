@@ -16,13 +16,19 @@ extension Summary {
         out.append(contentsOf: #"","uptime":"#.utf8)
         out.append(contentsOf: String(uptimeSeconds).utf8)
         out.append(contentsOf: #","components":["#.utf8)
-        for (i, plugin) in usage.components.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"type":"#.utf8)
-            appendLiteral(plugin.kind.staticName, to: &out)
-            out.append(contentsOf: #","name":"#.utf8)
-            appendLiteral(plugin.text, to: &out)
-            out.append(UInt8(ascii: "}"))
+        var first = true
+        for plugin in usage.counts.keys.sorted() {
+            // One entry per component: the same bytes repeated `count` times.
+            var entry: [UInt8] = Array(#"{"type":"#.utf8)
+            appendLiteral(plugin.kind.staticName, to: &entry)
+            entry.append(contentsOf: #","name":"#.utf8)
+            appendLiteral(plugin.text, to: &entry)
+            entry.append(UInt8(ascii: "}"))
+            for _ in 0..<(usage.counts[plugin] ?? 0) {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                out.append(contentsOf: entry)
+            }
         }
         out.append(UInt8(ascii: "]"))
         appendCounts("unlisted", usage.unlisted, to: &out)
@@ -35,7 +41,13 @@ extension Summary {
     public func jsonString() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
 
     private func appendLiteral(_ s: StaticString, to out: inout [UInt8]) {
-        JSONText.appendString(s.description, to: &out)
+        // Catalogue names and kinds are plain ASCII: written as they are, between quotes.
+        // Anything else (a host's own catalogue may hold any literal) goes through the escaper.
+        let plain = s.withUTF8Buffer { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
+        guard plain else { return JSONText.appendString(s.description, to: &out) }
+        out.append(0x22)
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(0x22)
     }
 
     private func appendCounts(_ field: StaticString, _ counts: [ComponentKind: Int], to out: inout [UInt8]) {

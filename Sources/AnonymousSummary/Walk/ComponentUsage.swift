@@ -14,6 +14,7 @@ public struct ComponentUsage: Sendable, Equatable {
     public init() {}
 
     mutating func count(_ plugin: PluginName) { counts[plugin, default: 0] += 1 }
+    mutating func count(_ plugin: PluginName, times: Int) { counts[plugin, default: 0] += times }
     mutating func countUnlisted(_ kind: ComponentKind) { unlisted[kind, default: 0] += 1 }
     mutating func countMalformed(_ kind: ComponentKind) { malformed[kind, default: 0] += 1 }
 

@@ -9,18 +9,55 @@ struct ConfigWalker {
     let catalog: ComponentCatalog
     let source: Int
     let doc: YAMLDocument
+    /// What was found. Plugins are tallied by catalogue position while walking (no hashing per
+    /// component) and added to `usage` by `finish()`.
     var usage = ComponentUsage()
+    private var tally: [Int32] = []
+    private var tallied: [Int] = []
     /// Collected only when explaining.
     var findings: [ComponentFinding]?
 
+    /// One step of work: follow the route's steps from `step` to `end` (positions in `steps`)
+    /// from `node`, then read a component of `kind`. Plain numbers, so the stack costs no
+    /// reference counting; the path for `explain` is kept apart (`labels`), only when explaining.
     private struct Work {
         var node: YAMLDocument.Node
-        var steps: ArraySlice<ComponentCatalog.PathStep>
+        var step: Int32
+        var end: Int32
         var kind: ComponentKind
-        var path: String
+        var label: Int32
     }
 
     private var stack: [Work] = []
+    /// Every route followed, one after another; a route is a slot's path.
+    private var steps: [ComponentCatalog.PathStep] = []
+    /// Per plugin (catalogue position), per kind (`order`), and for the root: the routes of its
+    /// child slots, made the first time they are needed.
+    private var pluginRoutes: [[Route]?] = []
+    private var reservedRoutes: [[Route]?] = []
+    private var labels: [String] = []
+
+    private struct Route {
+        var start: Int32
+        var end: Int32
+        var kind: ComponentKind
+    }
+
+    private mutating func routes(_ slots: [ComponentCatalog.Slot]) -> [Route] {
+        slots.map { slot in
+            let start = Int32(steps.count)
+            steps.append(contentsOf: slot.path)
+            return Route(start: start, end: Int32(steps.count), kind: slot.kind)
+        }
+    }
+
+    private mutating func label(_ text: String) -> Int32 {
+        guard explaining else { return -1 }
+        labels.append(text)
+        return Int32(labels.count - 1)
+    }
+
+    private func labelText(_ i: Int32) -> String { i >= 0 ? labels[Int(i)] : "" }
     init(catalog: ComponentCatalog, source: Int, document: YAMLDocument, explaining: Bool) {
         self.catalog = catalog
         self.source = source
@@ -32,38 +69,55 @@ struct ConfigWalker {
     mutating func walk(_ root: YAMLDocument.Node, slots: [ComponentCatalog.Slot]) {
         // A document that is not a mapping is not a config at all; there is nothing to count.
         guard doc.isMapping(root) else { return }
-        for slot in slots.reversed() {
-            stack.append(Work(node: root, steps: slot.path[...], kind: slot.kind, path: ""))
+        let empty = label("")
+        for route in routes(slots).reversed() {
+            stack.append(Work(node: root, step: route.start, end: route.end, kind: route.kind, label: empty))
         }
         while let work = stack.popLast() {
             follow(work)
         }
+        for i in tallied {
+            usage.count(PluginName(kind: catalog.plugins[i].kind, text: catalog.plugins[i].name), times: Int(tally[i]))
+            tally[i] = 0
+        }
+        tallied.removeAll()
     }
 
     private mutating func follow(_ work: Work) {
-        guard let step = work.steps.first else {
-            component(work.node, kind: work.kind, path: work.path)
+        guard work.step < work.end else {
+            component(work.node, kind: work.kind, label: work.label)
             return
         }
-        let rest = work.steps.dropFirst()
+        let step = steps[Int(work.step)]
+        var next = work
+        next.step += 1
         if doc.isNull(work.node) { return }  // an optional field left empty
         switch step {
         case .field(let name):
             guard doc.isMapping(work.node) else { return wrongShape(work) }
             guard let value = doc.value(of: name, in: work.node) else { return }
-            stack.append(Work(node: value, steps: rest, kind: work.kind, path: explaining ? join(work.path, name.description) : ""))
+            next.node = value
+            if explaining { next.label = label(join(labelText(work.label), name.description)) }
+            stack.append(next)
         case .items:
             guard doc.isSequence(work.node) else { return wrongShape(work) }
-            let items = Array(doc.children(work.node))
-            for (i, item) in items.enumerated().reversed() {
-                stack.append(Work(node: item, steps: rest, kind: work.kind, path: explaining ? work.path + "[\(i)]" : ""))
+            // Pushed in order, then that part of the stack reversed: popped in document order.
+            let base = stack.count
+            for (i, item) in doc.children(work.node).enumerated() {
+                next.node = item
+                if explaining { next.label = label(labelText(work.label) + "[\(i)]") }
+                stack.append(next)
             }
+            stack[base...].reverse()
         case .values:
             guard doc.isMapping(work.node) else { return wrongShape(work) }
-            let values = doc.pairs(work.node).map(\.value)
-            for value in values.reversed() {
-                stack.append(Work(node: value, steps: rest, kind: work.kind, path: join(work.path, "*")))
+            let base = stack.count
+            if explaining { next.label = label(join(labelText(work.label), "*")) }
+            for pair in doc.pairs(work.node) {
+                next.node = pair.value
+                stack.append(next)
             }
+            stack[base...].reverse()
         }
     }
 
@@ -77,7 +131,7 @@ struct ConfigWalker {
 
     private mutating func wrongShape(_ work: Work) {
         usage.countMalformed(work.kind)
-        record(work.path, work.node, work.kind, .malformed(.wrongShape))
+        record(labelText(work.label), work.node, work.kind, .malformed(.wrongShape))
     }
 
     private mutating func record(_ path: String, _ node: YAMLDocument.Node, _ kind: ComponentKind, _ outcome: ComponentFinding.Outcome) {
@@ -86,7 +140,8 @@ struct ConfigWalker {
     }
 
     /// A component of `kind` at `node`: which plugin it is, then its children.
-    private mutating func component(_ node: YAMLDocument.Node, kind: ComponentKind, path: String) {
+    private mutating func component(_ node: YAMLDocument.Node, kind: ComponentKind, label: Int32) {
+        let path = labelText(label)
         if doc.isNull(node) { return }  // absent: the host's default applies
         guard doc.isMapping(node) else {
             usage.countMalformed(kind)
@@ -96,9 +151,11 @@ struct ConfigWalker {
         let typeKey = catalog.typeField
         var typeValue: YAMLDocument.Node?
         var found: PluginName?
+        var foundIndex: Int?
         var config: YAMLDocument.Node?
         var known = 0
         var unknown = 0
+        let table = catalog.roleTable(for: kind)
         for pair in doc.pairs(node) {
             guard doc.isScalar(pair.key) else { unknown += 1; continue }
             if let typeKey, doc.scalar(pair.key, equals: typeKey) {
@@ -106,11 +163,12 @@ struct ConfigWalker {
                 continue
             }
             let catalog = self.catalog
-            switch doc.withScalarBytes(pair.key, { catalog.role(ofBytes: $0, kind: kind) }) {
+            switch doc.withScalarBytes(pair.key, { catalog.role(ofBytes: $0, kind: kind, table: table) }) {
             case .reserved: continue
-            case .plugin(let name):
+            case .plugin(let name, let i):
                 known += 1
                 found = name
+                foundIndex = i
                 config = pair.value
             case nil:
                 unknown += 1
@@ -146,19 +204,45 @@ struct ConfigWalker {
             return
         }
         guard let plugin = found else { return }
-        usage.count(plugin)
+        if let i = foundIndex {
+            if tally.isEmpty { tally = [Int32](repeating: 0, count: catalog.plugins.count) }
+            if tally[i] == 0 { tallied.append(i) }
+            tally[i] += 1
+        } else {
+            usage.count(plugin)
+        }
         record(path, node, kind, .counted(plugin))
 
         // Children: first the plugin's own fields, then the reserved ones (processors on
         // inputs and outputs), pushed in reverse so they are visited in document-ish order.
-        let pluginPath = explaining ? join(path, plugin.name) : ""
-        if let entry = catalog.pluginEntry(plugin), let config {
-            for slot in entry.children.reversed() {
-                stack.append(Work(node: config, steps: slot.path[...], kind: slot.kind, path: pluginPath))
+        let pluginLabel = explaining ? self.label(join(path, plugin.name)) : -1
+        if let config {
+            let childRoutes: [Route]
+            if let i = foundIndex {
+                if pluginRoutes.isEmpty { pluginRoutes = [[Route]?](repeating: nil, count: catalog.plugins.count) }
+                if let known = pluginRoutes[i] {
+                    childRoutes = known
+                } else {
+                    childRoutes = routes(catalog.plugins[i].children)
+                    pluginRoutes[i] = childRoutes
+                }
+            } else {
+                childRoutes = routes(catalog.pluginEntry(plugin)?.children ?? [])
+            }
+            for route in childRoutes.reversed() {
+                stack.append(Work(node: config, step: route.start, end: route.end, kind: route.kind, label: pluginLabel))
             }
         }
-        for slot in (catalog.reservedChildren[kind] ?? []).reversed() {
-            stack.append(Work(node: node, steps: slot.path[...], kind: slot.kind, path: path))
+        if reservedRoutes.isEmpty { reservedRoutes = [[Route]?](repeating: nil, count: ComponentKind.allCases.count) }
+        let reserved: [Route]
+        if let known = reservedRoutes[kind.order] {
+            reserved = known
+        } else {
+            reserved = routes(catalog.reservedChildSlots(kind))
+            reservedRoutes[kind.order] = reserved
+        }
+        for route in reserved.reversed() {
+            stack.append(Work(node: node, step: route.start, end: route.end, kind: route.kind, label: label))
         }
     }
 }

@@ -285,7 +285,8 @@ struct KeySet {
     }
 
     static func equal(_ a: Int, _ b: Int, _ parser: Parser) -> Bool {
-        parser.withValue(a) { x in parser.withValue(b) { y in x.elementsEqual(y) } }
+        guard parser.store[a].b == parser.store[b].b else { return false }  // lengths first
+        return parser.withValue(a) { x in parser.withValue(b) { y in x.elementsEqual(y) } }
     }
 
     static func hash(_ key: Int, _ parser: Parser) -> UInt32 {

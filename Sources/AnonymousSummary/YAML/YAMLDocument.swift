@@ -54,35 +54,32 @@ public struct YAMLDocument: Sendable {
     public func isMapping(_ n: Node) -> Bool { store[n.index].kind == FlatNode.mapping }
 
     /// The node after `n` and all its descendants: its next sibling, if it has one.
-    @inline(__always) func subtreeEnd(_ i: Int) -> Int {
-        let node = store[i]
-        return node.kind >= FlatNode.sequence ? Int(node.a) : i + 1
-    }
+    @inline(__always) func subtreeEnd(_ i: Int) -> Int { store.subtreeEnd(i) }
 
     /// Items of a sequence, or keys and values alternating for a mapping (empty for a scalar).
     public func children(_ n: Node) -> Children {
         let node = store[n.index]
-        guard node.kind >= FlatNode.sequence else { return Children(document: self, first: n.index + 1, count: 0) }
-        return Children(document: self, first: n.index + 1, count: Int(node.b) * (node.kind == FlatNode.mapping ? 2 : 1))
+        guard node.kind >= FlatNode.sequence else { return Children(store: store, first: n.index + 1, count: 0) }
+        return Children(store: store, first: n.index + 1, count: Int(node.b) * (node.kind == FlatNode.mapping ? 2 : 1))
     }
 
     /// Items of a sequence, in order.
     public struct Children: Sequence {
-        let document: YAMLDocument
+        let store: NodeStore
         let first: Int
         public let count: Int
 
-        public func makeIterator() -> Iterator { Iterator(document: document, cursor: first, left: count) }
+        public func makeIterator() -> Iterator { Iterator(store: store, cursor: first, left: count) }
 
         public struct Iterator: IteratorProtocol {
-            let document: YAMLDocument
+            let store: NodeStore
             var cursor: Int
             var left: Int
             public mutating func next() -> Node? {
                 guard left > 0 else { return nil }
                 left -= 1
                 let node = Node(cursor)
-                cursor = document.subtreeEnd(cursor)
+                cursor = store.subtreeEnd(cursor)
                 return node
             }
         }
@@ -91,27 +88,27 @@ public struct YAMLDocument: Sendable {
     /// The pairs of a mapping, in document order (empty for anything else).
     public func pairs(_ n: Node) -> Pairs {
         let node = store[n.index]
-        guard node.kind == FlatNode.mapping else { return Pairs(document: self, first: n.index + 1, count: 0) }
-        return Pairs(document: self, first: n.index + 1, count: Int(node.b))
+        guard node.kind == FlatNode.mapping else { return Pairs(store: store, first: n.index + 1, count: 0) }
+        return Pairs(store: store, first: n.index + 1, count: Int(node.b))
     }
 
     public struct Pairs: Sequence {
-        let document: YAMLDocument
+        let store: NodeStore
         let first: Int
         public let count: Int
 
-        public func makeIterator() -> Iterator { Iterator(document: document, cursor: first, left: count) }
+        public func makeIterator() -> Iterator { Iterator(store: store, cursor: first, left: count) }
 
         public struct Iterator: IteratorProtocol {
-            let document: YAMLDocument
+            let store: NodeStore
             var cursor: Int
             var left: Int
             public mutating func next() -> (key: Node, value: Node)? {
                 guard left > 0 else { return nil }
                 left -= 1
                 let key = cursor
-                let value = document.subtreeEnd(key)
-                cursor = document.subtreeEnd(value)
+                let value = store.subtreeEnd(key)
+                cursor = store.subtreeEnd(value)
                 return (Node(key), Node(value))
             }
         }
@@ -247,26 +244,40 @@ struct FlatNode: Sendable {
 
 /// Nodes in fixed segments of 16,384: appending never copies what is stored, so the store's
 /// peak memory is its size (plus one segment), not twice it as a doubling array's would be.
-struct NodeStore: Sendable {
+/// The segments are raw memory owned by one storage object, so reading a node costs no
+/// reference counting. Written only while parsing; read-only once the document is made.
+struct NodeStore: @unchecked Sendable {
     static let shift = 14
     static let segment = 1 << 14
-    private(set) var segments: [[FlatNode]] = []
+
+    final class Storage {
+        // Only the parser writes (before the document is shared); reads need no dynamic
+        // exclusivity check, which would otherwise cost more than the read.
+        @exclusivity(unchecked) var segments: [UnsafeMutablePointer<FlatNode>] = []
+        deinit { for s in segments { s.deallocate() } }
+    }
+
+    private let storage = Storage()
     private(set) var count = 0
 
     @inline(__always) mutating func append(_ node: FlatNode) -> Int {
         if count & (NodeStore.segment - 1) == 0 {
-            var fresh: [FlatNode] = []
-            fresh.reserveCapacity(NodeStore.segment)
-            segments.append(fresh)
+            storage.segments.append(UnsafeMutablePointer<FlatNode>.allocate(capacity: NodeStore.segment))
         }
-        segments[count >> NodeStore.shift].append(node)
+        storage.segments[count >> NodeStore.shift].advanced(by: count & (NodeStore.segment - 1)).initialize(to: node)
         count += 1
         return count - 1
     }
 
     @inline(__always) subscript(i: Int) -> FlatNode {
-        get { segments[i >> NodeStore.shift][i & (NodeStore.segment - 1)] }
-        set { segments[i >> NodeStore.shift][i & (NodeStore.segment - 1)] = newValue }
+        get { storage.segments[i >> NodeStore.shift][i & (NodeStore.segment - 1)] }
+        nonmutating set { storage.segments[i >> NodeStore.shift][i & (NodeStore.segment - 1)] = newValue }
+    }
+
+    /// The index after node `i` and its descendants.
+    @inline(__always) func subtreeEnd(_ i: Int) -> Int {
+        let node = self[i]
+        return node.kind >= FlatNode.sequence ? Int(node.a) : i + 1
     }
 }
 
