@@ -76,6 +76,22 @@ public struct Summariser: Sendable {
         return try YAML.parseDecoded(EnvironmentInterpolation.neutralise(text), limits: limits)
     }
 
+    /// The plugins used by an already parsed stream (`flatDocument(_:)`), read as `role`.
+    public func usage(ofDocument flat: YAMLDocument, role: ConfigSource.Role = .main) -> ComponentUsage {
+        var walker = ConfigWalker(catalog: catalog, source: 0, document: flat, explaining: false)
+        guard let root = flat.roots.first else { return walker.usage }
+        walker.walk(root, slots: slots(for: role))
+        return walker.usage
+    }
+
+    private func slots(for role: ConfigSource.Role) -> [ComponentCatalog.Slot] {
+        switch role {
+        case .main: return catalog.layout.mainConfig
+        case .resources: return catalog.layout.resources
+        case .stream: return catalog.layout.stream
+        }
+    }
+
     private func walk(_ source: ConfigSource, index: Int, explaining: Bool) throws(SummaryError) -> ConfigWalker {
         let flat: YAMLDocument
         do {

@@ -161,36 +161,38 @@ public struct YAMLDocument: Sendable {
     // MARK: The tree
 
     /// Node `n` and its descendants as a `YAMLNode` tree (for `parse`, tools and tests; the
-    /// summarise path never builds it). Iterative: any depth is safe.
+    /// summarise path never builds it). Recursive, but only as deep as the parser's depth limit
+    /// allowed the document to be.
     public func tree(_ n: Node) -> YAMLNode {
-        // Build bottom-up: visit in reverse document order, so children are ready before parents.
-        let end = subtreeEnd(n.index)
-        // Marks in document order, so each line's columns are counted once (see LineIndex).
-        let marks = (n.index..<end).map { self.mark(Node($0)) }
-        var built: [Int: YAMLNode] = [:]
-        var i = end - 1
-        while i >= n.index {
-            let node = Node(i)
-            let mark = marks[i - n.index]
-            switch kind(node) {
-            case .scalar(let style):
-                built[i] = YAMLNode(.scalar(scalarString(node) ?? "", style), mark: mark)
-            case .sequence:
-                var items: [YAMLNode] = []
-                for child in children(node) { if let c = built.removeValue(forKey: child.index) { items.append(c) } }
-                built[i] = YAMLNode(.sequence(items), mark: mark)
-            case .mapping:
-                var pairs: [YAMLPair] = []
-                for pair in self.pairs(node) {
-                    if let k = built.removeValue(forKey: pair.key.index), let v = built.removeValue(forKey: pair.value.index) {
-                        pairs.append(YAMLPair(key: k, value: v))
-                    }
-                }
-                built[i] = YAMLNode(.mapping(pairs), mark: mark)
+        build(n.index, marks: MarkCursor(lines: lines, text: text))
+    }
+
+    /// Marks asked in document order, so each line's columns are counted once.
+    private struct MarkCursor {
+        let lines: LineIndex
+        let text: [UInt8]
+    }
+
+    private func build(_ i: Int, marks: MarkCursor) -> YAMLNode {
+        let node = Node(i)
+        let mark = marks.lines.mark(ofOffset: Int(store[i].offset), in: marks.text)
+        switch kind(node) {
+        case .scalar(let style):
+            return YAMLNode(.scalar(scalarString(node) ?? "", style), mark: mark)
+        case .sequence:
+            var items: [YAMLNode] = []
+            items.reserveCapacity(children(node).count)
+            for child in children(node) { items.append(build(child.index, marks: marks)) }
+            return YAMLNode(.sequence(items), mark: mark)
+        case .mapping:
+            var pairs: [YAMLPair] = []
+            pairs.reserveCapacity(self.pairs(node).count)
+            for pair in self.pairs(node) {
+                let key = build(pair.key.index, marks: marks)
+                pairs.append(YAMLPair(key: key, value: build(pair.value.index, marks: marks)))
             }
-            i -= 1
+            return YAMLNode(.mapping(pairs), mark: mark)
         }
-        return built[n.index] ?? YAMLNode.scalar("")
     }
 
     /// Every document as a tree.
