@@ -30,7 +30,13 @@ public enum InvariantCheck {
         // input can hold no payload: its first line is refused by the reader's first check,
         // which the unit tests pin down; skipping it keeps the fuzzer on the YAML side fast.)
         let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
-        var violations = first == UInt8(ascii: "{") ? checkPayloadLines(bytes) : []
+        let payloadChecks = first == UInt8(ascii: "{") ? checkPayloadLines(bytes) : []
+        return payloadChecks + checkYAML(bytes, catalog: catalog)
+    }
+
+    /// Invariants 1 to 3 only (the YAML side), for the fuzzer's default target.
+    public static func checkYAML(_ bytes: [UInt8], catalog: ComponentCatalog = .benthos) -> [Violation] {
+        var violations: [Violation] = []
         do {
             _ = try YAML.parseDocument(bytes)
         } catch {

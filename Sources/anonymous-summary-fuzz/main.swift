@@ -6,10 +6,19 @@ import AnonymousSummary
 import Foundation
 import SummaryChecks
 
+/// `ANONYMOUS_SUMMARY_FUZZ=yaml` or `=payload` fuzzes one side only (`Scripts/fuzz run` and
+/// `run-payload`); unset, every invariant is checked, as the replay does.
+let fuzzTarget = ProcessInfo.processInfo.environment["ANONYMOUS_SUMMARY_FUZZ"] ?? "all"
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
-    let violations = InvariantCheck.check(bytes)
+    let violations: [InvariantCheck.Violation]
+    switch fuzzTarget {
+    case "yaml": violations = InvariantCheck.checkYAML(bytes)
+    case "payload": violations = InvariantCheck.checkPayloadLines(bytes)
+    default: violations = InvariantCheck.check(bytes)
+    }
     if !violations.isEmpty {
         FileHandle.standardError.write(Data(("invariant broken:\n" + violations.map { "  \($0)" }.joined(separator: "\n") + "\n").utf8))
         abort()
