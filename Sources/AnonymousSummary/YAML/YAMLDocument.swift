@@ -5,8 +5,9 @@
 /// node: memory is bounded by the input (the summarise path reads this directly; `YAMLNode`
 /// is built from it only for `parse`, `explain`-style tools and the tests).
 ///
-/// A node's mark is its byte offset; line and column are computed when asked.
-public struct YAMLDocument: Sendable {
+/// A node's mark is its byte offset; line and column are computed when asked (and cached, so a
+/// document is not `Sendable`: use it on one task, as the summariser does).
+public struct YAMLDocument {
     /// A node of this document.
     public struct Node: Hashable, Sendable, Comparable {
         public let index: Int
@@ -286,7 +287,7 @@ struct NodeStore: @unchecked Sendable {
 /// Line starts, found once when a mark is first asked for; columns count Unicode scalars,
 /// resumed from the last mark asked on the same line (marks are mostly asked in order), so a
 /// long line costs its length once, not once per node.
-final class LineIndex: @unchecked Sendable {
+final class LineIndex {
     private var starts: [Int]?
     private var lastLine = -1
     private var lastOffset = 0
