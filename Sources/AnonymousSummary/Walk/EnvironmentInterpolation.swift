@@ -14,7 +14,7 @@ public enum EnvironmentInterpolation {
         var out: [UInt8] = []
         var copied = 0  // text[..<copied] is in `out` (once there is anything to replace)
         var i = 0
-        while let dollar = text[i...].firstIndex(of: UInt8(ascii: "$")) {
+        while let dollar = nextDollar(text, from: i) {
             guard let end = interpolationEnd(text, at: dollar) else {
                 i = dollar + 1
                 continue
@@ -31,6 +31,29 @@ public enum EnvironmentInterpolation {
         if copied == 0 { return text }
         out.append(contentsOf: text[copied...])
         return out
+    }
+
+    /// The position of the next `$` at or after `from`, eight bytes at a time (a config is
+    /// mostly text without one).
+    static func nextDollar(_ text: [UInt8], from: Int) -> Int? {
+        text.withUnsafeBufferPointer { b -> Int? in
+            var i = from
+            let n = b.count
+            if let base = b.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                while i + 8 <= n {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let x = word ^ 0x2424_2424_2424_2424  // a zero byte where a '$' was
+                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { break }
+                    i += 8
+                }
+            }
+            while i < n {
+                if b[i] == UInt8(ascii: "$") { return i }
+                i += 1
+            }
+            return nil
+        }
     }
 
     /// The end (after `}`) of an interpolation starting at `start` (at `$`), or nil.
