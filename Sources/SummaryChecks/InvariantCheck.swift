@@ -34,13 +34,26 @@ public enum InvariantCheck {
         return payloadChecks + checkYAML(bytes, catalog: catalog)
     }
 
+    static func hasInterpolationStart(_ bytes: [UInt8]) -> Bool {
+        var previous: UInt8 = 0
+        for b in bytes {
+            if previous == UInt8(ascii: "$") && b == UInt8(ascii: "{") { return true }
+            previous = b
+        }
+        return false
+    }
+
     /// Invariants 1 to 3 only (the YAML side), for the fuzzer's default target.
     public static func checkYAML(_ bytes: [UInt8], catalog: ComponentCatalog = .benthos) -> [Violation] {
         var violations: [Violation] = []
-        do {
-            _ = try YAML.parseDocument(bytes)
-        } catch {
-            if error.line < 1 || error.column < 1 { violations.append(Violation(invariant: "located error", detail: "parse error without a position: \(error)")) }
+        // The parser on the raw bytes. Without a `${` in them, the summariser's parse below reads
+        // exactly the same text (nothing to neutralise), so this one is skipped.
+        if hasInterpolationStart(bytes) {
+            do {
+                _ = try YAML.parseDocument(bytes)
+            } catch {
+                if error.line < 1 || error.column < 1 { violations.append(Violation(invariant: "located error", detail: "parse error without a position: \(error)")) }
+            }
         }
         let summariser = Summariser(catalog: catalog)
         let flat: YAMLDocument

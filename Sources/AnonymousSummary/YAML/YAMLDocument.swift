@@ -245,13 +245,14 @@ struct FlatNode: Sendable {
     }
 }
 
-/// Nodes in fixed segments of 16,384: appending never copies what is stored, so the store's
+/// Nodes in fixed segments of 4,096 (48 KB, small enough for allocators to reuse rather than
+/// map anew): appending never copies what is stored, so the store's
 /// peak memory is its size (plus one segment), not twice it as a doubling array's would be.
 /// The segments are raw memory owned by one storage object, so reading a node costs no
 /// reference counting. Written only while parsing; read-only once the document is made.
 struct NodeStore: @unchecked Sendable {
-    static let shift = 14
-    static let segment = 1 << 14
+    static let shift = 12
+    static let segment = 1 << 12
 
     final class Storage {
         // Only the parser writes (before the document is shared); reads need no dynamic
