@@ -17,46 +17,29 @@ public struct CatalogIndex: Sendable {
     public let layout: LDPLayout
     let fingerprintBytes: [UInt8]
 
-    private let nameBytes: [[UInt8]]
     private let kindOfPlugin: [UInt8]
-    private let slots: [Int32]
-    private let mask: Int
+    /// Per kind number, plugin name -> plugin number.
+    private let tables: [ByteTable]
 
     public init(catalog: ComponentCatalog = .benthos) {
         self.catalog = catalog
         layout = catalog.ldpLayout
         fingerprintBytes = Array(layout.fingerprint.utf8)
         let names = catalog.allNames
-        let nameBytes = names.map { Array($0.name.utf8) }
         let kindOfPlugin = names.map { UInt8(CatalogIndex.kinds.firstIndex(of: $0.kind) ?? 0) }
         self.names = names
-        self.nameBytes = nameBytes
         self.kindOfPlugin = kindOfPlugin
-        var capacity = 16
-        while capacity < names.count * 3 { capacity *= 2 }
-        mask = capacity - 1
-        var table = [Int32](repeating: -1, count: capacity)
-        for (i, bytes) in nameBytes.enumerated() {
-            var slot = bytes.withUnsafeBufferPointer { CatalogIndex.hash($0, kind: kindOfPlugin[i]) } & (capacity - 1)
-            while table[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            table[slot] = Int32(i)
+        tables = CatalogIndex.kinds.indices.map { k in
+            ByteTable(names.indices.filter { Int(kindOfPlugin[$0]) == k }.map { (names[$0].name, $0) })
         }
-        slots = table
     }
 
     public var count: Int { names.count }
 
     /// The number of the plugin of kind number `kind` named by `bytes`, or nil.
     public func plugin(_ bytes: UnsafeBufferPointer<UInt8>, kind: Int) -> Int? {
-        var slot = CatalogIndex.hash(bytes, kind: UInt8(truncatingIfNeeded: kind)) & mask
-        while true {
-            let candidate = Int(slots[slot])
-            if candidate < 0 { return nil }
-            if Int(kindOfPlugin[candidate]) == kind && nameBytes[candidate].elementsEqual(bytes) {
-                return candidate
-            }
-            slot = (slot + 1) & mask
-        }
+        guard kind >= 0 && kind < tables.count else { return nil }
+        return tables[kind].value(bytes)
     }
 
     /// The number of `name` (one of this catalogue's), or nil.
@@ -75,14 +58,4 @@ public struct CatalogIndex: Sendable {
     }
 
     static let kindNameBytes: [[UInt8]] = kinds.map { Array($0.rawValue.utf8) }
-
-    /// FNV-1a over the kind and the name.
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, kind: UInt8) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(kind)
-        h = h &* 0x100_0000_01b3
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
-    }
 }

@@ -253,26 +253,9 @@ public struct PayloadID: Hashable, Sendable, Comparable {
 
     /// Reads the schema's form exactly: lower-case `8-4-4-4-12` hex, version 4, variant 10xx.
     init?(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count == 36 else { return nil }
-        var value: (UInt64, UInt64) = (0, 0)
-        var digits = 0
-        for (i, c) in bytes.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard c == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let v: UInt64
-            switch c {
-            case 0x30...0x39: v = UInt64(c - 0x30)
-            case 0x61...0x66: v = UInt64(c - 0x61 + 10)
-            default: return nil
-            }
-            if digits < 16 { value.0 = value.0 << 4 | v } else { value.1 = value.1 << 4 | v }
-            digits += 1
-        }
-        guard (value.0 >> 12) & 0xF == 4, (value.1 >> 62) == 0b10 else { return nil }
-        high = value.0
-        low = value.1
+        guard let id = InstanceID(parsing: bytes, lowerCaseOnly: true) else { return nil }
+        high = id.high
+        low = id.low
     }
 
     public static func < (a: PayloadID, b: PayloadID) -> Bool { (a.high, a.low) < (b.high, b.low) }

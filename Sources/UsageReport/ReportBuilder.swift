@@ -137,7 +137,6 @@ public struct ReportBuilder: Sendable {
     /// what gets published).
     public func aggregates() -> Aggregates {
         let n = index.count
-        let kinds = CatalogIndex.kinds.count
         var weights = [Int](repeating: 0, count: contents.count)
         var agg = Aggregates(pluginCount: n)
         for instance in instances.values {
@@ -171,7 +170,6 @@ public struct ReportBuilder: Sendable {
                 if section == 0 { agg.unlisted[kind] += w } else { agg.malformed[kind] += w }
                 i += 2
             }
-            _ = kinds
         }
         return agg
     }

@@ -1,11 +1,12 @@
 /// A table from short byte strings (catalogue names and reserved keys) to numbers, looked up
 /// by a key's bytes in the input without building a `String`. Open addressing, built once.
-struct ByteTable: Sendable {
+/// The walk uses it for keys, the report's reader for names in payloads.
+public struct ByteTable: Sendable {
     private var keys: [[UInt8]] = []
     private var values: [Int] = []
     private var slots: [Int32] = [Int32](repeating: -1, count: 8)
 
-    init(_ entries: [(String, Int)]) {
+    public init(_ entries: [(String, Int)]) {
         var capacity = 8
         while capacity < entries.count * 3 { capacity *= 2 }
         slots = [Int32](repeating: -1, count: capacity)
@@ -39,7 +40,7 @@ struct ByteTable: Sendable {
     }
 
     /// The number stored for `bytes`, or nil.
-    func value(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    public func value(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         find(bytes).map { values[$0] }
     }
 

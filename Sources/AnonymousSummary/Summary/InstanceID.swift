@@ -27,9 +27,15 @@ public struct InstanceID: Sendable, Hashable, CustomStringConvertible {
     /// Reads a version-4 UUID (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`, any case), for
     /// reproducible output (`anonymous-summary summarise --id`). Nil for anything else.
     public init?(parsing text: String) {
-        let bytes = Array(text.utf8)
+        guard let id = Array(text.utf8).withUnsafeBufferPointer({ InstanceID(parsing: $0, lowerCaseOnly: false) }) else { return nil }
+        self = id
+    }
+
+    /// Reads a version-4 UUID from bytes; with `lowerCaseOnly`, exactly the payload schema's
+    /// form (the report's reader refuses upper-case hex). Nil for anything else.
+    public init?(parsing bytes: UnsafeBufferPointer<UInt8>, lowerCaseOnly: Bool) {
         guard bytes.count == 36 else { return nil }
-        var value: [UInt64] = [0, 0]
+        var value: (UInt64, UInt64) = (0, 0)
         var digits = 0
         for (i, c) in bytes.enumerated() {
             if i == 8 || i == 13 || i == 18 || i == 23 {
@@ -40,15 +46,15 @@ public struct InstanceID: Sendable, Hashable, CustomStringConvertible {
             switch c {
             case 0x30...0x39: v = UInt64(c - 0x30)
             case 0x61...0x66: v = UInt64(c - 0x61 + 10)
-            case 0x41...0x46: v = UInt64(c - 0x41 + 10)
+            case 0x41...0x46 where !lowerCaseOnly: v = UInt64(c - 0x41 + 10)
             default: return nil
             }
-            value[digits / 16] = value[digits / 16] << 4 | v
+            if digits < 16 { value.0 = value.0 << 4 | v } else { value.1 = value.1 << 4 | v }
             digits += 1
         }
-        guard (value[0] >> 12) & 0xF == 4, (value[1] >> 62) == 0b10 else { return nil }
-        high = value[0]
-        low = value[1]
+        guard (value.0 >> 12) & 0xF == 4, (value.1 >> 62) == 0b10 else { return nil }
+        high = value.0
+        low = value.1
     }
 
     public var description: String {

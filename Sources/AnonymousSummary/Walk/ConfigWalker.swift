@@ -10,7 +10,7 @@ struct ConfigWalker {
     let source: Int
     let doc: YAMLDocument
     /// What was found. Plugins are tallied by catalogue position while walking (no hashing per
-    /// component) and added to `usage` by `finish()`.
+    /// component) and added to `usage` at the end of `walk`.
     var usage = ComponentUsage()
     private var tally: [Int32] = []
     private var tallied: [Int] = []

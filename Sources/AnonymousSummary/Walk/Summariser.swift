@@ -101,13 +101,7 @@ public struct Summariser: Sendable {
         }
         var walker = ConfigWalker(catalog: catalog, source: index, document: flat, explaining: explaining)
         guard let root = flat.roots.first else { return walker }
-        let slots: [ComponentCatalog.Slot]
-        switch source.role {
-        case .main: slots = catalog.layout.mainConfig
-        case .resources: slots = catalog.layout.resources
-        case .stream: slots = catalog.layout.stream
-        }
-        walker.walk(root, slots: slots)
+        walker.walk(root, slots: slots(for: source.role))
         return walker
     }
 }

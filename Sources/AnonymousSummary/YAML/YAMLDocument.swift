@@ -64,7 +64,7 @@ public struct YAMLDocument {
         return Children(store: store, first: n.index + 1, count: Int(node.b) * (node.kind == FlatNode.mapping ? 2 : 1))
     }
 
-    /// Items of a sequence, in order.
+    /// Children in order, each found after the previous one's subtree.
     public struct Children: Sequence {
         let store: NodeStore
         let first: Int
@@ -93,24 +93,21 @@ public struct YAMLDocument {
         return Pairs(store: store, first: n.index + 1, count: Int(node.b))
     }
 
+    /// A mapping's children taken two at a time.
     public struct Pairs: Sequence {
         let store: NodeStore
         let first: Int
         public let count: Int
 
-        public func makeIterator() -> Iterator { Iterator(store: store, cursor: first, left: count) }
+        public func makeIterator() -> Iterator {
+            Iterator(children: Children(store: store, first: first, count: count * 2).makeIterator())
+        }
 
         public struct Iterator: IteratorProtocol {
-            let store: NodeStore
-            var cursor: Int
-            var left: Int
+            var children: Children.Iterator
             public mutating func next() -> (key: Node, value: Node)? {
-                guard left > 0 else { return nil }
-                left -= 1
-                let key = cursor
-                let value = store.subtreeEnd(key)
-                cursor = store.subtreeEnd(value)
-                return (Node(key), Node(value))
+                guard let key = children.next(), let value = children.next() else { return nil }
+                return (key, value)
             }
         }
     }
