@@ -34,13 +34,23 @@ public enum InvariantCheck {
         return payloadChecks + checkYAML(bytes, catalog: catalog)
     }
 
-    static func hasInterpolationStart(_ bytes: [UInt8]) -> Bool {
-        var previous: UInt8 = 0
-        for b in bytes {
-            if previous == UInt8(ascii: "$") && b == UInt8(ascii: "{") { return true }
-            previous = b
+    /// True if `${` occurs in `bytes` (eight bytes at a time past those without a `$`).
+    public static func hasInterpolationStart(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw -> Bool in
+            let n = raw.count
+            let dollars: UInt64 = 0x2424_2424_2424_2424, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, high: UInt64 = 0x8080_8080_8080_8080
+            var i = 0
+            while i < n {
+                if i + 8 <= n {
+                    // A byte of x is zero (a `$`) exactly when its high bit is clear here.
+                    let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ dollars
+                    if (((x & low7) &+ low7) | x) & high == high { i += 8; continue }
+                }
+                if raw[i] == UInt8(ascii: "$") && i + 1 < n && raw[i + 1] == UInt8(ascii: "{") { return true }
+                i += 1
+            }
+            return false
         }
-        return false
     }
 
     /// Invariants 1 to 3 only (the YAML side), for the fuzzer's default target.
@@ -70,18 +80,17 @@ public enum InvariantCheck {
             violations.append(Violation(invariant: "closed payload", detail: "\(name) is not in the catalogue"))
         }
         guard let root = flat.roots.first else { return violations }  // an empty stream: nothing to replace
-        let document = flat.tree(root)
         var canaries = CanaryRenderer(typeField: catalog.typeField.map { "\($0)" })
-        let replaced = canaries.render(document)
+        let replaced = canaries.render(flat, root)
         // A key that needs escapes may not fit the parser's 1,024-character implicit-key limit
         // once written double-quoted; such a document cannot be re-rendered faithfully, so the
         // anonymity check does not apply to it (the parse and payload checks above still do).
         if canaries.longestKey > 1024 { return violations }
         let other: ComponentUsage
         do {
-            other = try summariser.usage(of: [ConfigSource(Array(replaced.utf8))])
+            other = summariser.usage(ofDocument: try summariser.flatDocument(replaced))
         } catch {
-            violations.append(Violation(invariant: "anonymous payload", detail: "the config with canary values cannot be read: \(error)\n\(replaced)"))
+            violations.append(Violation(invariant: "anonymous payload", detail: "the config with canary values cannot be read: \(error)\n\(String(decoding: replaced, as: UTF8.self))"))
             return violations
         }
         let otherPayload = Summary(id: id, uptimeSeconds: 0, usage: other).jsonBytes()
@@ -89,92 +98,147 @@ public enum InvariantCheck {
             violations.append(Violation(invariant: "anonymous payload",
                                         detail: "values changed the payload: \(String(decoding: payload, as: UTF8.self)) vs \(String(decoding: otherPayload, as: UTF8.self))"))
         }
-        let text = String(decoding: otherPayload, as: UTF8.self)
-        if text.contains(CanaryRenderer.prefix) {
-            violations.append(Violation(invariant: "anonymous payload", detail: "a canary reached the payload: \(text)"))
+        if CanaryRenderer.containsCanary(otherPayload) {
+            violations.append(Violation(invariant: "anonymous payload", detail: "a canary reached the payload: \(String(decoding: otherPayload, as: UTF8.self))"))
         }
         return violations
     }
 }
 
 /// Writes a parsed document back as YAML with every value replaced by a distinct canary:
-/// block collections, every key and canary double-quoted, nulls kept as nulls. Recursion is
-/// bounded by the parser's depth limit.
+/// block collections, every key and canary double-quoted, nulls kept as nulls. It reads the
+/// flat document and writes bytes (no tree, no `String`), so the fuzzer's time goes to the
+/// code under test. Recursion is bounded by the parser's depth limit.
 public struct CanaryRenderer {
-    static let prefix = "zq-canary-"
-    let typeField: String?
+    static let prefix: [UInt8] = Array("zq-canary-".utf8)
+    let typeField: [UInt8]?
     var count = 0
-    /// Characters in the longest key written, quotes included.
+    /// Characters (Unicode scalars) in the longest key written, quotes included.
     private(set) var longestKey = 0
 
     /// `typeField`: the key whose value names a plugin and is kept (`type` in Benthos).
-    public init(typeField: String?) { self.typeField = typeField }
+    public init(typeField: String?) { self.typeField = typeField.map { Array($0.utf8) } }
 
-    public mutating func render(_ node: YAMLNode) -> String {
-        var out = ""
-        write(node, indent: 0, into: &out)
+    /// Node `node` of `document` (a root, usually) as YAML text.
+    public mutating func render(_ document: YAMLDocument, _ node: YAMLDocument.Node) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(document.text.count * 2 + 64)
+        write(document, node, indent: 0, into: &out)
         return out
     }
 
-    private mutating func canary() -> String {
+    /// True if the canaries' common prefix occurs in `bytes`.
+    public static func containsCanary(_ bytes: [UInt8]) -> Bool {
+        let p = prefix
+        guard bytes.count >= p.count else { return false }
+        var i = 0
+        while i <= bytes.count - p.count {
+            if bytes[i] == p[0] {
+                var k = 1
+                while k < p.count && bytes[i + k] == p[k] { k += 1 }
+                if k == p.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private mutating func canary(into out: inout [UInt8]) {
         count += 1
-        return "\"\(Self.prefix)\(count)\""
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: Self.prefix)
+        var scale = 1
+        while scale <= count / 10 { scale *= 10 }
+        while scale > 0 { out.append(UInt8(ascii: "0") + UInt8(count / scale % 10)); scale /= 10 }
+        out.append(UInt8(ascii: "\""))
     }
 
-    private mutating func write(_ node: YAMLNode, indent: Int, into out: inout String) {
-        let pad = String(repeating: " ", count: indent)
-        switch node.content {
-        case .scalar:
-            out += pad + (node.isNull ? "null" : canary()) + "\n"
-        case .sequence(let items):
-            if items.isEmpty { out += pad + "[]\n"; return }
+    private static func pad(_ indent: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+    }
+
+    private mutating func write(_ d: YAMLDocument, _ node: YAMLDocument.Node, indent: Int, into out: inout [UInt8]) {
+        Self.pad(indent, into: &out)
+        if d.isScalar(node) {
+            if d.isNull(node) { out.append(contentsOf: "null".utf8) } else { canary(into: &out) }
+            out.append(0x0A)
+        } else if d.isSequence(node) {
+            let items = d.children(node)
+            if items.count == 0 { out.append(contentsOf: "[]\n".utf8); return }
+            var first = true
             for item in items {
-                out += pad + "-\n"
-                write(item, indent: indent + 2, into: &out)
+                if !first { Self.pad(indent, into: &out) }
+                first = false
+                out.append(contentsOf: "-\n".utf8)
+                write(d, item, indent: indent + 2, into: &out)
             }
-        case .mapping(let pairs):
-            if pairs.isEmpty { out += pad + "{}\n"; return }
+        } else {
+            let pairs = d.pairs(node)
+            if pairs.count == 0 { out.append(contentsOf: "{}\n".utf8); return }
+            var first = true
             for pair in pairs {
-                let key = pair.key.scalarValue ?? ""
-                let written = Self.quoted(key)
-                longestKey = max(longestKey, written.unicodeScalars.count)
-                out += pad + written + ":\n"
-                if key == typeField, case .scalar(let name, _) = pair.value.content, !pair.value.isNull {
-                    out += pad + "  " + Self.quoted(name) + "\n"
+                if !first { Self.pad(indent, into: &out) }
+                first = false
+                let isType = d.withScalarBytes(pair.key) { key -> Bool in
+                    let written = Self.quote(key, into: &out)
+                    longestKey = max(longestKey, written)
+                    return typeField.map { key.elementsEqual($0) } ?? false
+                }
+                out.append(contentsOf: ":\n".utf8)
+                if isType, d.isScalar(pair.value), !d.isNull(pair.value) {
+                    Self.pad(indent + 2, into: &out)
+                    d.withScalarBytes(pair.value) { _ = Self.quote($0, into: &out) }
+                    out.append(0x0A)
                 } else {
-                    write(pair.value, indent: indent + 2, into: &out)
+                    write(d, pair.value, indent: indent + 2, into: &out)
                 }
             }
         }
     }
 
-    /// A double-quoted YAML scalar for any string, escaping as little as possible (tabs and
-    /// printable characters stay raw) so a key stays within the parser's implicit-key length.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
+    /// Appends `s` (valid UTF-8) as a double-quoted YAML scalar, escaping as little as possible
+    /// (tabs and printable characters stay raw) so a key stays within the parser's implicit-key
+    /// length; returns the Unicode scalars written, quotes included.
+    @discardableResult
+    static func quote(_ s: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Int {
+        out.append(UInt8(ascii: "\""))
+        var written = 2
         var previousWasDollar = false
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            // The scalar at i and its length in bytes (the document's text is valid UTF-8).
+            var value = UInt32(c)
+            var length = 1
+            if c >= 0xF0 { length = 4; value = UInt32(c & 0x07) }
+            else if c >= 0xE0 { length = 3; value = UInt32(c & 0x0F) }
+            else if c >= 0xC0 { length = 2; value = UInt32(c & 0x1F) }
+            if length > 1 {
+                for k in 1..<length where i + k < s.count { value = value << 6 | UInt32(s[i + k] & 0x3F) }
+            }
+            switch value {
+            case 0x22: out.append(contentsOf: "\\\"".utf8); written += 2
+            case 0x5C: out.append(contentsOf: "\\\\".utf8); written += 2
             // `{` after `$` escaped, so the text cannot grow an environment interpolation.
-            case "{" where previousWasDollar: out += "\\x7b"
+            case 0x7B where previousWasDollar: out.append(contentsOf: "\\x7b".utf8); written += 4
             default:
-                if (u.value < 0x20 && u != "\t") || u.value == 0x7F || (0x80...0x9F).contains(u.value)
-                    || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" || u == "\u{FFFE}" || u == "\u{FFFF}" {
+                if (value < 0x20 && value != 0x09) || value == 0x7F || (0x80...0x9F).contains(value)
+                    || value == 0x2028 || value == 0x2029 || value == 0xFEFF || value == 0xFFFE || value == 0xFFFF {
                     // What YAML does not allow raw (or would read as a line break), escaped.
-                    out += "\\U" + hex8(u.value)
+                    out.append(contentsOf: "\\U".utf8)
+                    for shift in stride(from: 28, through: 0, by: -4) { out.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)]) }
+                    written += 10
                 } else {
-                    out.unicodeScalars.append(u)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: s[i..<min(i + length, s.count)]))
+                    written += 1
                 }
             }
-            previousWasDollar = u == "$"
+            previousWasDollar = value == 0x24
+            i += length
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
+        return written
     }
 
-    static func hex8(_ v: UInt32) -> String {
-        let digits = Array("0123456789abcdef")
-        return String((0..<8).reversed().map { digits[Int((v >> (UInt32($0) * 4)) & 0xF)] })
-    }
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -29,14 +29,15 @@ public enum PayloadOracle {
     }
 
     /// The content if `line` is a payload of the published shape, else nil.
-    public static func judge(_ line: [UInt8], catalog: ComponentCatalog = .benthos) -> Content? {
+    /// `layout`: the catalogue's LDP layout, when the caller has it made already.
+    public static func judge(_ line: [UInt8], catalog: ComponentCatalog = .benthos, layout: LDPLayout? = nil) -> Content? {
         guard line.count <= PayloadReader.maxLineLength, !line.contains(0) else { return nil }
         // Strict UTF-8: the standard library's decoder replaces what is invalid.
         let text = String(decoding: line, as: UTF8.self)
         guard Array(text.utf8) == line else { return nil }
         var parser = Parser(scalars: Array(text.unicodeScalars))
         guard let value = parser.document() else { return nil }
-        return shape(value, catalog: catalog)
+        return shape(value, catalog: catalog, layout: layout)
     }
 
     static func idPattern(_ s: String) -> Bool {
@@ -60,10 +61,10 @@ public enum PayloadOracle {
         return n
     }
 
-    static func ldpShape(_ fields: [(String, Value)], catalog: ComponentCatalog) -> Content? {
+    static func ldpShape(_ fields: [(String, Value)], catalog: ComponentCatalog, layout: LDPLayout?) -> Content? {
         let keys = fields.map(\.0)
         guard keys.count == 6, Set(keys) == ["id", "uptime", "mechanism", "epsilon", "catalog", "bits"] else { return nil }
-        let layout = catalog.ldpLayout
+        let layout = layout ?? catalog.ldpLayout
         var content = Content(id: "", uptime: 0, components: [], unlisted: [:], malformed: [:])
         for (key, v) in fields {
             switch (key, v) {
@@ -89,10 +90,10 @@ public enum PayloadOracle {
         return content
     }
 
-    static func shape(_ value: Value, catalog: ComponentCatalog) -> Content? {
+    static func shape(_ value: Value, catalog: ComponentCatalog, layout: LDPLayout?) -> Content? {
         guard case .object(let fields) = value else { return nil }
         if fields.contains(where: { $0.0 == "mechanism" || $0.0 == "bits" || $0.0 == "epsilon" || $0.0 == "catalog" }) {
-            return ldpShape(fields, catalog: catalog)
+            return ldpShape(fields, catalog: catalog, layout: layout)
         }
         let keys = fields.map(\.0)
         guard Set(keys).count == keys.count, Set(keys).isSubset(of: ["id", "uptime", "components", "unlisted", "malformed"]),
@@ -143,7 +144,12 @@ public enum PayloadOracle {
         }
 
         mutating func skip() {
-            while i < scalars.count, [" ", "\t", "\n", "\r"].contains(scalars[i]) { i += 1 }
+            while i < scalars.count {
+                switch scalars[i] {
+                case " ", "\t", "\n", "\r": i += 1
+                default: return
+                }
+            }
         }
 
         mutating func value() -> Value? {
@@ -200,9 +206,12 @@ public enum PayloadOracle {
         }
 
         mutating func word(_ w: String) -> Value? {
-            let ws = Array(w.unicodeScalars)
-            guard i + ws.count <= scalars.count, Array(scalars[i..<(i + ws.count)]) == ws else { return nil }
-            i += ws.count
+            var k = i
+            for c in w.unicodeScalars {
+                guard k < scalars.count, scalars[k] == c else { return nil }
+                k += 1
+            }
+            i = k
             return .literal
         }
 
@@ -268,9 +277,15 @@ public enum PayloadOracle {
 
         mutating func hex() -> UInt32? {
             guard i + 4 <= scalars.count else { return nil }
-            var text = ""
-            text.unicodeScalars.append(contentsOf: scalars[i..<(i + 4)])
-            guard text.allSatisfy(\.isHexDigit), let v = UInt32(text, radix: 16) else { return nil }
+            var v: UInt32 = 0
+            for c in scalars[i..<(i + 4)] {
+                switch c {
+                case "0"..."9": v = v << 4 | (c.value - 0x30)
+                case "a"..."f": v = v << 4 | (c.value - 0x61 + 10)
+                case "A"..."F": v = v << 4 | (c.value - 0x41 + 10)
+                default: return nil
+                }
+            }
             i += 4
             return v
         }
@@ -292,7 +307,7 @@ extension InvariantCheck {
             // Only a line whose first non-space byte is `{` can be a payload: for any other the
             // reader must refuse, and the (slower) oracle need not be asked.
             let first = line.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
-            let oracle = first == UInt8(ascii: "{") ? PayloadOracle.judge(line, catalog: index.catalog) : nil
+            let oracle = first == UInt8(ascii: "{") ? PayloadOracle.judge(line, catalog: index.catalog, layout: index.layout) : nil
             switch (outcome, oracle) {
             case (.ldp, .some(let want)):
                 let p = reader.ldpPayload

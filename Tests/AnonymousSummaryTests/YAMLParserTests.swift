@@ -245,6 +245,57 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertTrue(e.message.contains("1024"), e.message)
     }
 
+    /// Duplicate keys are refused exactly when a mapping repeats a key, in small mappings (on
+    /// the parser's shared key buffer) and large ones (hashed), nested in each other, block and
+    /// flow: keys of an enclosing or enclosed mapping never count against another.
+    func testDuplicateKeysAreFoundPerMappingWhateverTheNesting() throws {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let names = (0..<20).map { "k\($0)" }
+        var refused = 0, accepted = 0
+        for _ in 0..<400 {
+            var hasDuplicate = false
+            func keys() -> [String] {
+                let count = 1 + next(next(4) == 0 ? 20 : 6)
+                var chosen: [String] = []
+                for _ in 0..<count {
+                    var k = names[next(names.count)]
+                    if next(8) != 0 { while chosen.contains(k) && chosen.count < names.count { k = names[next(names.count)] } }
+                    if chosen.contains(k) { hasDuplicate = true }
+                    chosen.append(k)
+                }
+                return chosen
+            }
+            func flow(_ depth: Int) -> String {
+                "{" + keys().map { "\($0): " + (depth < 2 && next(3) == 0 ? flow(depth + 1) : "v") }.joined(separator: ", ") + "}"
+            }
+            func block(_ depth: Int, _ indent: String) -> String {
+                keys().map { key in
+                    switch depth < 3 ? next(3) : 0 {
+                    case 1: return indent + key + ":\n" + block(depth + 1, indent + "  ")
+                    case 2: return indent + key + ": " + flow(depth) + "\n"
+                    default: return indent + key + ": v\n"
+                    }
+                }.joined()
+            }
+            let text = block(0, "")
+            do {
+                _ = try YAML.parseDocument(Array(text.utf8))
+                XCTAssertFalse(hasDuplicate, "accepted a duplicate key:\n\(text)")
+                accepted += 1
+            } catch {
+                XCTAssertTrue(hasDuplicate, "refused without a duplicate key (\(error)):\n\(text)")
+                XCTAssertEqual(error.kind, .duplicateKey, text)
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(accepted, 50)
+        XCTAssertGreaterThan(refused, 50)
+    }
+
     func testDuplicateKeysCompareValuesNotSpelling() throws {
         // "a" and 'a' are the same key; YAML forbids the pair.
         let e = try XCTUnwrap(refusal("a: 1\n'a': 2\n"))

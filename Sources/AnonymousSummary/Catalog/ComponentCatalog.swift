@@ -111,6 +111,8 @@ public struct ComponentCatalog: Sendable {
     private var keyRoleTables: [ByteTable?] = []
     /// `reservedChildren`, by `ComponentKind.order` (the walk asks once per component).
     private var reservedChildrenByKind: [[Slot]] = []
+    /// Every slot's path, flattened once, so a walk builds no routes.
+    private(set) var routes = RouteTable()
 
     public init(layout: Layout, reservedFields: [ComponentKind: [StaticString]],
                 reservedChildren: [ComponentKind: [Slot]], plugins: [Plugin],
@@ -137,6 +139,7 @@ public struct ComponentCatalog: Sendable {
         }
         keyRoleTables = ComponentKind.allCases.sorted().map { kind in keyRoles[kind].map { ByteTable($0.map { ($0.key, $0.value) }) } }
         reservedChildrenByKind = ComponentKind.allCases.sorted().map { reservedChildren[$0] ?? [] }
+        routes = RouteTable(self)
     }
 
     private mutating func add(_ plugin: Plugin) {
@@ -166,15 +169,19 @@ public struct ComponentCatalog: Sendable {
     }
 
     func pluginEntry(_ name: PluginName) -> Plugin? {
+        pluginIndex(name).map { plugins[$0] }
+    }
+
+    /// The position in `plugins` of the plugin called `name`.
+    func pluginIndex(_ name: PluginName) -> Int? {
         // The plugin's own literal, looked up by bytes (no String) in the key table, where a
         // plugin maps to its index (a reserved key of the same name would shadow it: then the
         // String index answers).
         if let table = keyRoleTables[name.kind.order],
            let i = name.text.withUTF8Buffer({ table.value($0) }), i >= 0, StaticText.equal(plugins[i].name, name.text) {
-            return plugins[i]
+            return i
         }
-        guard let i = index[name.kind]?[name.name] else { return nil }
-        return plugins[i]
+        return index[name.kind]?[name.name]
     }
 
     public func isReserved(_ key: String, kind: ComponentKind) -> Bool {
@@ -214,5 +221,42 @@ public struct ComponentCatalog: Sendable {
     /// Every allow-listed name, sorted by kind then name.
     public var allNames: [PluginName] {
         plugins.map { PluginName(kind: $0.kind, text: $0.name) }.sorted()
+    }
+}
+
+/// The catalogue's slots as routes: a route is a slot's path (a run of `steps`) and the kind
+/// of component found at its end. Made once per catalogue; the walk reads positions in it.
+struct RouteTable: Sendable {
+    struct Route: Sendable {
+        var start: Int32
+        var end: Int32
+        var kind: ComponentKind
+    }
+
+    private(set) var steps: [ComponentCatalog.PathStep] = []
+    /// The child slots of each plugin, by position in `plugins`.
+    private(set) var plugin: [[Route]] = []
+    /// The reserved child slots of each kind, by `ComponentKind.order`.
+    private(set) var reserved: [[Route]] = []
+    private(set) var mainConfig: [Route] = []
+    private(set) var resources: [Route] = []
+    private(set) var stream: [Route] = []
+
+    init() {}
+
+    init(_ catalog: ComponentCatalog) {
+        plugin = catalog.plugins.map { add($0.children) }
+        reserved = ComponentKind.allCases.sorted().map { add(catalog.reservedChildSlots($0)) }
+        mainConfig = add(catalog.layout.mainConfig)
+        resources = add(catalog.layout.resources)
+        stream = add(catalog.layout.stream)
+    }
+
+    private mutating func add(_ slots: [ComponentCatalog.Slot]) -> [Route] {
+        slots.map { slot in
+            let start = Int32(steps.count)
+            steps.append(contentsOf: slot.path)
+            return Route(start: start, end: Int32(steps.count), kind: slot.kind)
+        }
     }
 }

@@ -29,27 +29,9 @@ struct ConfigWalker {
     }
 
     private var stack: [Work] = []
-    /// Every route followed, one after another; a route is a slot's path.
-    private var steps: [ComponentCatalog.PathStep] = []
-    /// Per plugin (catalogue position), per kind (`order`), and for the root: the routes of its
-    /// child slots, made the first time they are needed.
-    private var pluginRoutes: [[Route]?] = []
-    private var reservedRoutes: [[Route]?] = []
+    /// The catalogue's routes (`steps` are the positions `Work` refers to).
+    private let routes: RouteTable
     private var labels: [String] = []
-
-    private struct Route {
-        var start: Int32
-        var end: Int32
-        var kind: ComponentKind
-    }
-
-    private mutating func routes(_ slots: [ComponentCatalog.Slot]) -> [Route] {
-        slots.map { slot in
-            let start = Int32(steps.count)
-            steps.append(contentsOf: slot.path)
-            return Route(start: start, end: Int32(steps.count), kind: slot.kind)
-        }
-    }
 
     private mutating func label(_ text: String) -> Int32 {
         guard explaining else { return -1 }
@@ -62,15 +44,16 @@ struct ConfigWalker {
         self.catalog = catalog
         self.source = source
         self.doc = document
+        self.routes = catalog.routes
         self.findings = explaining ? [] : nil
     }
 
     /// Walks one document from its root, following `slots` (a layout of the catalogue).
-    mutating func walk(_ root: YAMLDocument.Node, slots: [ComponentCatalog.Slot]) {
+    mutating func walk(_ root: YAMLDocument.Node, routes top: [RouteTable.Route]) {
         // A document that is not a mapping is not a config at all; there is nothing to count.
         guard doc.isMapping(root) else { return }
         let empty = label("")
-        for route in routes(slots).reversed() {
+        for route in top.reversed() {
             stack.append(Work(node: root, step: route.start, end: route.end, kind: route.kind, label: empty))
         }
         while let work = stack.popLast() {
@@ -88,7 +71,7 @@ struct ConfigWalker {
             component(work.node, kind: work.kind, label: work.label)
             return
         }
-        let step = steps[Int(work.step)]
+        let step = routes.steps[Int(work.step)]
         var next = work
         next.step += 1
         if doc.isNull(work.node) { return }  // an optional field left empty
@@ -216,32 +199,12 @@ struct ConfigWalker {
         // Children: first the plugin's own fields, then the reserved ones (processors on
         // inputs and outputs), pushed in reverse so they are visited in document-ish order.
         let pluginLabel = explaining ? self.label(join(path, plugin.name)) : -1
-        if let config {
-            let childRoutes: [Route]
-            if let i = foundIndex {
-                if pluginRoutes.isEmpty { pluginRoutes = [[Route]?](repeating: nil, count: catalog.plugins.count) }
-                if let known = pluginRoutes[i] {
-                    childRoutes = known
-                } else {
-                    childRoutes = routes(catalog.plugins[i].children)
-                    pluginRoutes[i] = childRoutes
-                }
-            } else {
-                childRoutes = routes(catalog.pluginEntry(plugin)?.children ?? [])
-            }
-            for route in childRoutes.reversed() {
+        if let config, let i = foundIndex ?? catalog.pluginIndex(plugin) {
+            for route in routes.plugin[i].reversed() {
                 stack.append(Work(node: config, step: route.start, end: route.end, kind: route.kind, label: pluginLabel))
             }
         }
-        if reservedRoutes.isEmpty { reservedRoutes = [[Route]?](repeating: nil, count: ComponentKind.allCases.count) }
-        let reserved: [Route]
-        if let known = reservedRoutes[kind.order] {
-            reserved = known
-        } else {
-            reserved = routes(catalog.reservedChildSlots(kind))
-            reservedRoutes[kind.order] = reserved
-        }
-        for route in reserved.reversed() {
+        for route in routes.reserved[kind.order].reversed() {
             stack.append(Work(node: node, step: route.start, end: route.end, kind: route.kind, label: label))
         }
     }

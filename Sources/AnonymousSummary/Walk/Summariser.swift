@@ -80,15 +80,15 @@ public struct Summariser: Sendable {
     public func usage(ofDocument flat: YAMLDocument, role: ConfigSource.Role = .main) -> ComponentUsage {
         var walker = ConfigWalker(catalog: catalog, source: 0, document: flat, explaining: false)
         guard let root = flat.roots.first else { return walker.usage }
-        walker.walk(root, slots: slots(for: role))
+        walker.walk(root, routes: routes(for: role))
         return walker.usage
     }
 
-    private func slots(for role: ConfigSource.Role) -> [ComponentCatalog.Slot] {
+    private func routes(for role: ConfigSource.Role) -> [RouteTable.Route] {
         switch role {
-        case .main: return catalog.layout.mainConfig
-        case .resources: return catalog.layout.resources
-        case .stream: return catalog.layout.stream
+        case .main: return catalog.routes.mainConfig
+        case .resources: return catalog.routes.resources
+        case .stream: return catalog.routes.stream
         }
     }
 
@@ -101,7 +101,7 @@ public struct Summariser: Sendable {
         }
         var walker = ConfigWalker(catalog: catalog, source: index, document: flat, explaining: explaining)
         guard let root = flat.roots.first else { return walker }
-        walker.walk(root, slots: slots(for: source.role))
+        walker.walk(root, routes: routes(for: source.role))
         return walker
     }
 }

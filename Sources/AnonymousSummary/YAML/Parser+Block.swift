@@ -118,7 +118,7 @@ extension Parser {
         let start = keyStart
         let mapping = try self.mapping(startingWith: firstKey, at: start)
         var pairs = 0
-        var keys = KeySet()
+        var keys = beginKeys()
         var key = mapping + 1
         var currentKeyState = keyStart
         while true {
@@ -146,6 +146,7 @@ extension Parser {
             key = try parseBlockMappingKey()
         }
         if pos < end { pos = lineStart }
+        endKeys(keys)
         leaveCollection()
         finish(mapping, count: pairs)
         return mapping
@@ -231,26 +232,29 @@ extension Parser {
 }
 
 /// The keys of one mapping, by node, to refuse duplicates, compared as bytes (no `String`).
-/// Linear for the small mappings configs are made of; past that, open addressing over node
-/// numbers with their hashes, 8 bytes a slot.
+/// Linear for the small mappings configs are made of, on the parser's shared `keyScratch`
+/// (from `base`); past `smallLimit` keys, open addressing over node numbers with their hashes,
+/// 8 bytes a slot, owned by this set.
 struct KeySet {
-    private var small: [Int32] = []
+    static let smallLimit = 12
+    let base: Int
     private var slots: [Int32] = []
     private var hashes: [UInt32] = []
     private var count = 0
 
-    /// False if a key equal to `key` was already there.
+    init(base: Int) { self.base = base }
+
+    /// True once the keys are in the hash table (`insert`), not on the scratch buffer.
+    var isHashed: Bool { !slots.isEmpty }
+
+    /// Moves the small set's keys into a new hash table.
+    mutating func hash(_ keys: ArraySlice<Int32>, parser: Parser) {
+        grow(to: 64, parser)
+        for k in keys { place(Int(k), KeySet.hash(Int(k), parser)) }
+    }
+
+    /// For a hashed set: false if a key equal to `key` was already there.
     mutating func insert(_ key: Int, parser: Parser) -> Bool {
-        if slots.isEmpty {
-            for k in small where KeySet.equal(Int(k), key, parser) { return false }
-            small.append(Int32(key))
-            if small.count > 12 {
-                grow(to: 64, parser)
-                for k in small { place(Int(k), KeySet.hash(Int(k), parser)) }
-                small = []
-            }
-            return true
-        }
         let h = KeySet.hash(key, parser)
         let mask = slots.count - 1
         var i = Int(h) & mask

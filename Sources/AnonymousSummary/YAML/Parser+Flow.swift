@@ -138,7 +138,7 @@ extension Parser {
         let mapping = try begin(FlatNode.mapping, at: start)
         pos += 1
         var pairs = 0
-        var keys = KeySet()
+        var keys = beginKeys()
         while true {
             try skipFlowWhitespace(blockIndent: n)
             let c = peek()
@@ -186,6 +186,7 @@ extension Parser {
             if d == 0 { throw error("unterminated flow mapping (missing '}')", at: start) }
             throw error("expected ',' or '}' in a flow mapping, found '\(Parser.describe(d))'")
         }
+        endKeys(keys)
         leaveCollection()
         finish(mapping, count: pairs)
         return mapping

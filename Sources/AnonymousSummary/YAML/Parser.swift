@@ -18,6 +18,9 @@ struct Parser {
     /// The nodes read so far, in document order, and the values that are not verbatim text.
     var store = NodeStore()
     var arena: [UInt8] = []
+    /// The keys of the small mappings being read, innermost last (see `KeySet`): one buffer
+    /// for the whole parse, so a mapping costs no allocation.
+    var keyScratch: [Int32] = []
     /// The last mark computed (see `mark(_:line:lineStart:)`).
     let columnCache = ColumnCache()
 
@@ -268,8 +271,29 @@ struct Parser {
     func valueString(_ i: Int) -> String { withValue(i) { String(decoding: $0, as: UTF8.self) } }
 
     /// Adds mapping key `i` to `keys`; false if an equal key is there already.
+    /// A key set for a mapping starting now (its keys go on `keyScratch` past the enclosing
+    /// mappings' keys); give it back with `endKeys` when the mapping ends.
+    func beginKeys() -> KeySet { KeySet(base: keyScratch.count) }
+
+    /// False if a key equal to node `i`'s value is already in `keys`.
     mutating func insertKey(_ i: Int, into keys: inout KeySet) -> Bool {
-        keys.insert(i, parser: self)
+        if keys.isHashed { return keys.insert(i, parser: self) }
+        var k = keys.base
+        while k < keyScratch.count {
+            if KeySet.equal(Int(keyScratch[k]), i, self) { return false }
+            k += 1
+        }
+        keyScratch.append(Int32(i))
+        if keyScratch.count - keys.base > KeySet.smallLimit {
+            keys.hash(keyScratch[keys.base...], parser: self)
+            keyScratch.removeSubrange(keys.base...)
+        }
+        return true
+    }
+
+    /// The mapping of `keys` has ended: its keys leave the scratch buffer.
+    mutating func endKeys(_ keys: KeySet) {
+        if keyScratch.count > keys.base { keyScratch.removeSubrange(keys.base...) }
     }
 
     func string(_ start: Int, _ stop: Int) -> String {
