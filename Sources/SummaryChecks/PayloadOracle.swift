@@ -6,7 +6,7 @@ import UsageReport
 /// bounded) that keeps duplicate keys and number spellings, then the shape checked on the
 /// parsed value with the catalogue's `String` look-up. It shares no code with `PayloadReader`.
 public enum PayloadOracle {
-    indirect enum Value {
+    enum Value {
         case object([(String, Value)])
         case array([Value])
         case string(String)
@@ -19,7 +19,7 @@ public enum PayloadOracle {
     public struct Content: Equatable, CustomStringConvertible {
         public var id: String
         public var uptime: UInt64
-        public var components: [String]
+        public var components: [PluginName]
         public var unlisted: [String: UInt64]
         public var malformed: [String: UInt64]
         /// For an LDP payload: ε and the bits as written.
@@ -32,10 +32,13 @@ public enum PayloadOracle {
     /// `layout`: the catalogue's LDP layout, when the caller has it made already.
     public static func judge(_ line: [UInt8], catalog: ComponentCatalog = .benthos, layout: LDPLayout? = nil) -> Content? {
         guard line.count <= PayloadReader.maxLineLength, !line.contains(0) else { return nil }
-        // Strict UTF-8: the standard library's decoder replaces what is invalid.
-        let text = String(decoding: line, as: UTF8.self)
-        guard Array(text.utf8) == line else { return nil }
-        var parser = Parser(scalars: Array(text.unicodeScalars))
+        // Strict UTF-8: the standard library's decoder replaces what is invalid. (Past this,
+        // the parser reads bytes: JSON's structure is ASCII, and a string's other bytes are
+        // whole UTF-8 sequences, copied as they are.)
+        let decoded = String(decoding: line, as: UTF8.self)
+        let same = decoded.utf8.withContiguousStorageIfAvailable { text in line.withUnsafeBufferPointer { text.elementsEqual($0) } }
+        guard same ?? decoded.utf8.elementsEqual(line) else { return nil }
+        var parser = Parser(bytes: line)
         guard let value = parser.document() else { return nil }
         return shape(value, catalog: catalog, layout: layout)
     }
@@ -62,8 +65,7 @@ public enum PayloadOracle {
     }
 
     static func ldpShape(_ fields: [(String, Value)], catalog: ComponentCatalog, layout: LDPLayout?) -> Content? {
-        let keys = fields.map(\.0)
-        guard keys.count == 6, Set(keys) == ["id", "uptime", "mechanism", "epsilon", "catalog", "bits"] else { return nil }
+        guard hasKeys(fields, exactly: ["id", "uptime", "mechanism", "epsilon", "catalog", "bits"], required: 6) else { return nil }
         let layout = layout ?? catalog.ldpLayout
         var content = Content(id: "", uptime: 0, components: [], unlisted: [:], malformed: [:])
         for (key, v) in fields {
@@ -90,14 +92,23 @@ public enum PayloadOracle {
         return content
     }
 
+    /// True if every key of `fields` is one of `allowed`, none twice, and the first `required`
+    /// of `allowed` are all there.
+    static func hasKeys(_ fields: [(String, Value)], exactly allowed: [String], required: Int) -> Bool {
+        var seen = [Bool](repeating: false, count: allowed.count)
+        for (key, _) in fields {
+            guard let k = allowed.firstIndex(of: key), !seen[k] else { return false }
+            seen[k] = true
+        }
+        return seen.prefix(required).allSatisfy { $0 }
+    }
+
     static func shape(_ value: Value, catalog: ComponentCatalog, layout: LDPLayout?) -> Content? {
         guard case .object(let fields) = value else { return nil }
         if fields.contains(where: { $0.0 == "mechanism" || $0.0 == "bits" || $0.0 == "epsilon" || $0.0 == "catalog" }) {
             return ldpShape(fields, catalog: catalog, layout: layout)
         }
-        let keys = fields.map(\.0)
-        guard Set(keys).count == keys.count, Set(keys).isSubset(of: ["id", "uptime", "components", "unlisted", "malformed"]),
-              Set(keys).isSuperset(of: ["id", "uptime", "components"]) else { return nil }
+        guard hasKeys(fields, exactly: ["id", "uptime", "components", "unlisted", "malformed"], required: 3) else { return nil }
         var content = Content(id: "", uptime: 0, components: [], unlisted: [:], malformed: [:])
         for (key, v) in fields {
             switch key {
@@ -110,12 +121,13 @@ public enum PayloadOracle {
             case "components":
                 guard case .array(let items) = v else { return nil }
                 for item in items {
-                    guard case .object(let f) = item, f.count == 2, Set(f.map(\.0)) == ["type", "name"] else { return nil }
+                    guard case .object(let f) = item, f.count == 2, f.contains(where: { $0.0 == "type" }),
+                          f.contains(where: { $0.0 == "name" }) else { return nil }
                     guard case .string(let type) = f.first(where: { $0.0 == "type" })?.1,
                           case .string(let name) = f.first(where: { $0.0 == "name" })?.1,
                           let kind = ComponentKind(rawValue: type),
                           let plugin = catalog.plugin(named: name, kind: kind) else { return nil }
-                    content.components.append(plugin.description)
+                    content.components.append(plugin)
                 }
             default:
                 guard case .object(let f) = v, !f.isEmpty, Set(f.map(\.0)).count == f.count else { return nil }
@@ -131,22 +143,27 @@ public enum PayloadOracle {
         return content
     }
 
-    /// A recursive-descent JSON parser (RFC 8259) over Unicode scalars, at most 32 levels deep.
+    /// A recursive-descent JSON parser (RFC 8259) over the bytes of valid UTF-8, at most 32
+    /// levels deep.
     struct Parser {
-        let scalars: [Unicode.Scalar]
+        let bytes: [UInt8]
         var i = 0
         var depth = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        func at(_ k: Int) -> UInt8 { k < bytes.count ? bytes[k] : 0 }
 
         mutating func document() -> Value? {
             guard let v = value() else { return nil }
             skip()
-            return i == scalars.count ? v : nil
+            return i == bytes.count ? v : nil
         }
 
         mutating func skip() {
-            while i < scalars.count {
-                switch scalars[i] {
-                case " ", "\t", "\n", "\r": i += 1
+            while i < bytes.count {
+                switch bytes[i] {
+                case 0x20, 0x09, 0x0A, 0x0D: i += 1
                 default: return
                 }
             }
@@ -154,64 +171,64 @@ public enum PayloadOracle {
 
         mutating func value() -> Value? {
             skip()
-            guard i < scalars.count else { return nil }
-            switch scalars[i] {
-            case "{":
+            guard i < bytes.count else { return nil }
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
                 depth += 1
                 defer { depth -= 1 }
                 guard depth <= 32 else { return nil }
                 i += 1
                 var fields: [(String, Value)] = []
                 skip()
-                if i < scalars.count, scalars[i] == "}" { i += 1; return .object(fields) }
+                if at(i) == UInt8(ascii: "}") { i += 1; return .object(fields) }
                 while true {
                     skip()
                     guard let key = string() else { return nil }
                     skip()
-                    guard i < scalars.count, scalars[i] == ":" else { return nil }
+                    guard at(i) == UInt8(ascii: ":") else { return nil }
                     i += 1
                     guard let v = value() else { return nil }
                     fields.append((key, v))
                     skip()
-                    guard i < scalars.count else { return nil }
-                    if scalars[i] == "," { i += 1; continue }
-                    if scalars[i] == "}" { i += 1; return .object(fields) }
-                    return nil
+                    switch at(i) {
+                    case UInt8(ascii: ","): i += 1
+                    case UInt8(ascii: "}"): i += 1; return .object(fields)
+                    default: return nil
+                    }
                 }
-            case "[":
+            case UInt8(ascii: "["):
                 depth += 1
                 defer { depth -= 1 }
                 guard depth <= 32 else { return nil }
                 i += 1
                 var items: [Value] = []
                 skip()
-                if i < scalars.count, scalars[i] == "]" { i += 1; return .array(items) }
+                if at(i) == UInt8(ascii: "]") { i += 1; return .array(items) }
                 while true {
                     guard let v = value() else { return nil }
                     items.append(v)
                     skip()
-                    guard i < scalars.count else { return nil }
-                    if scalars[i] == "," { i += 1; continue }
-                    if scalars[i] == "]" { i += 1; return .array(items) }
-                    return nil
+                    switch at(i) {
+                    case UInt8(ascii: ","): i += 1
+                    case UInt8(ascii: "]"): i += 1; return .array(items)
+                    default: return nil
+                    }
                 }
-            case "\"":
+            case UInt8(ascii: "\""):
                 return string().map { .string($0) }
-            case "t": return word("true")
-            case "f": return word("false")
-            case "n": return word("null")
+            case UInt8(ascii: "t"): return word("true")
+            case UInt8(ascii: "f"): return word("false")
+            case UInt8(ascii: "n"): return word("null")
             default:
                 return number()
             }
         }
 
-        mutating func word(_ w: String) -> Value? {
-            var k = i
-            for c in w.unicodeScalars {
-                guard k < scalars.count, scalars[k] == c else { return nil }
-                k += 1
-            }
-            i = k
+        mutating func word(_ w: StaticString) -> Value? {
+            let n = w.utf8CodeUnitCount
+            guard i + n <= bytes.count else { return nil }
+            for k in 0..<n where bytes[i + k] != w.utf8Start[k] { return nil }
+            i += n
             return .literal
         }
 
@@ -219,56 +236,63 @@ public enum PayloadOracle {
             let start = i
             func digits(_ p: inout Parser) -> Int {
                 var n = 0
-                while p.i < p.scalars.count, ("0"..."9").contains(p.scalars[p.i]) { p.i += 1; n += 1 }
+                while p.i < p.bytes.count, (0x30...0x39).contains(p.bytes[p.i]) { p.i += 1; n += 1 }
                 return n
             }
-            if i < scalars.count, scalars[i] == "-" { i += 1 }
+            if at(i) == UInt8(ascii: "-") { i += 1 }
             let first = i
             let n = digits(&self)
-            guard n > 0, n == 1 || scalars[first] != "0" else { return nil }
-            if i < scalars.count, scalars[i] == "." { i += 1; guard digits(&self) > 0 else { return nil } }
-            if i < scalars.count, scalars[i] == "e" || scalars[i] == "E" {
+            guard n > 0, n == 1 || bytes[first] != UInt8(ascii: "0") else { return nil }
+            if at(i) == UInt8(ascii: ".") { i += 1; guard digits(&self) > 0 else { return nil } }
+            if at(i) == UInt8(ascii: "e") || at(i) == UInt8(ascii: "E") {
                 i += 1
-                if i < scalars.count, scalars[i] == "+" || scalars[i] == "-" { i += 1 }
+                if at(i) == UInt8(ascii: "+") || at(i) == UInt8(ascii: "-") { i += 1 }
                 guard digits(&self) > 0 else { return nil }
             }
-            var text = ""
-            text.unicodeScalars.append(contentsOf: scalars[start..<i])
-            return .number(text)
+            return .number(String(decoding: bytes[start..<i], as: UTF8.self))
         }
 
         mutating func string() -> String? {
-            guard i < scalars.count, scalars[i] == "\"" else { return nil }
+            guard at(i) == UInt8(ascii: "\"") else { return nil }
             i += 1
-            var out = ""
-            while i < scalars.count {
-                let c = scalars[i]
+            let start = i
+            // Without escapes (the usual case), the string is its bytes.
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+            if at(i) == UInt8(ascii: "\"") {
                 i += 1
-                if c == "\"" { return out }
-                if c.value < 0x20 { return nil }
-                guard c == "\\" else { out.unicodeScalars.append(c); continue }
-                guard i < scalars.count else { return nil }
-                let e = scalars[i]
+                return String(decoding: bytes[start..<(i - 1)], as: UTF8.self)
+            }
+            var out: [UInt8] = Array(bytes[start..<i])
+            while i < bytes.count {
+                let c = bytes[i]
+                i += 1
+                if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
+                if c < 0x20 { return nil }
+                guard c == UInt8(ascii: "\\") else { out.append(c); continue }
+                guard i < bytes.count else { return nil }
+                let e = bytes[i]
                 i += 1
                 switch e {
-                case "\"", "\\", "/": out.unicodeScalars.append(e)
-                case "b": out += "\u{8}"
-                case "f": out += "\u{C}"
-                case "n": out += "\n"
-                case "r": out += "\r"
-                case "t": out += "\t"
-                case "u":
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
                     guard let high = hex() else { return nil }
+                    let scalar: Unicode.Scalar
                     if (0xD800..<0xDC00).contains(high) {
-                        guard i + 1 < scalars.count, scalars[i] == "\\", scalars[i + 1] == "u" else { return nil }
+                        guard at(i) == UInt8(ascii: "\\"), at(i + 1) == UInt8(ascii: "u") else { return nil }
                         i += 2
                         guard let low = hex(), (0xDC00..<0xE000).contains(low),
                               let s = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) else { return nil }
-                        out.unicodeScalars.append(s)
+                        scalar = s
                     } else {
                         guard let s = Unicode.Scalar(high) else { return nil }  // a lone low surrogate
-                        out.unicodeScalars.append(s)
+                        scalar = s
                     }
+                    UTF8.encode(scalar) { out.append($0) }
                 default: return nil
                 }
             }
@@ -276,13 +300,13 @@ public enum PayloadOracle {
         }
 
         mutating func hex() -> UInt32? {
-            guard i + 4 <= scalars.count else { return nil }
+            guard i + 4 <= bytes.count else { return nil }
             var v: UInt32 = 0
-            for c in scalars[i..<(i + 4)] {
+            for c in bytes[i..<(i + 4)] {
                 switch c {
-                case "0"..."9": v = v << 4 | (c.value - 0x30)
-                case "a"..."f": v = v << 4 | (c.value - 0x61 + 10)
-                case "A"..."F": v = v << 4 | (c.value - 0x41 + 10)
+                case 0x30...0x39: v = v << 4 | UInt32(c - 0x30)
+                case 0x61...0x66: v = v << 4 | UInt32(c - 0x61 + 10)
+                case 0x41...0x46: v = v << 4 | UInt32(c - 0x41 + 10)
                 default: return nil
                 }
             }
@@ -335,13 +359,18 @@ extension InvariantCheck {
                     return out
                 }
                 let got = PayloadOracle.Content(id: want.id, uptime: p.uptime,
-                                                components: p.plugins.map { index.names[Int($0)].description }.sorted(),
+                                                components: p.plugins.map { index.names[Int($0)] }.sorted(),
                                                 unlisted: counts(p.unlisted), malformed: counts(p.malformed))
-                let wantID = want.id.filter { $0 != "-" }
-                let paddedID = String(repeating: "0", count: 16 - String(p.id.high, radix: 16).count) + String(p.id.high, radix: 16)
-                    + String(repeating: "0", count: 16 - String(p.id.low, radix: 16).count) + String(p.id.low, radix: 16)
-                if got != want || paddedID != wantID {
-                    violations.append(Violation(invariant: "strict reader", detail: "read \(got) (id \(paddedID)), the oracle \(want)"))
+                // The id as the oracle read it (8-4-4-4-12 hex digits), as two numbers.
+                var halves: (UInt64, UInt64) = (0, 0)
+                var digits = 0
+                for c in want.id.utf8 where c != UInt8(ascii: "-") {
+                    let v = UInt64(c <= 0x39 ? c - 0x30 : c - 0x61 + 10)
+                    if digits < 16 { halves.0 = halves.0 << 4 | v } else { halves.1 = halves.1 << 4 | v }
+                    digits += 1
+                }
+                if got != want || p.id.high != halves.0 || p.id.low != halves.1 {
+                    violations.append(Violation(invariant: "strict reader", detail: "read \(got) (id \(String(p.id.high, radix: 16)) \(String(p.id.low, radix: 16))), the oracle \(want)"))
                 }
             case (.rejected, nil):
                 break

@@ -40,6 +40,8 @@ struct Parser {
         self.b = buffer
         self.end = buffer.count
         self.limits = limits
+        // Real configs make a node per several bytes; more than one per two bytes is rare.
+        store.expect(buffer.count / 2 + 8)
     }
 
     // MARK: Looking at bytes
