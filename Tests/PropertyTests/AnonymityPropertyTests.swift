@@ -101,13 +101,16 @@ final class AnonymityPropertyTests: XCTestCase {
     /// 1. No canary placed in a value, label or user map key appears in the payload, raw or JSON-escaped.
     static func noCanary(_ summarise: @escaping Summarise) -> Property<ConfigCase>.Check {
         { c in
+            // Each canary as written, and as JSON would escape it (once per case, for both texts).
+            let forms = c.canaries.map { canary in
+                (canary, String(decoding: (try? JSONSerialization.data(withJSONObject: [canary])) ?? Data(), as: UTF8.self)
+                    .dropFirst(2).dropLast(2))
+            }
             for text in [c.text, c.variantText] {
                 let payload: [UInt8]
                 do { payload = try summarise(Array(text.utf8)) } catch { return "refused: \(error)" }
                 let json = String(decoding: payload, as: UTF8.self)
-                for canary in c.canaries {
-                    let escaped = String(decoding: (try? JSONSerialization.data(withJSONObject: [canary])) ?? Data(), as: UTF8.self)
-                        .dropFirst(2).dropLast(2)
+                for (canary, escaped) in forms {
                     if json.contains(canary) || (!escaped.isEmpty && json.contains(escaped)) {
                         return "canary \(canary) reached the payload: \(json)"
                     }

@@ -162,8 +162,14 @@ struct Renderer {
         func word(_ u: Unicode.Scalar) -> Bool {
             ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u) || u == "_"
         }
-        return word(first) && s.unicodeScalars.allSatisfy { word($0) || $0 == " " || $0 == "." || $0 == "-" || $0 == "/" }
-            && !s.contains("  ")
+        guard word(first) else { return false }
+        var previous: Unicode.Scalar = first
+        for u in s.unicodeScalars {
+            guard word(u) || u == " " || u == "." || u == "-" || u == "/" else { return false }
+            if u == " " && previous == " " { return false }  // two spaces in a row
+            previous = u
+        }
+        return true
     }
 
     static func singleQuotable(_ s: String) -> Bool {
@@ -200,7 +206,9 @@ struct Renderer {
 
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+        // Most strings do not hold the target at all.
+        guard let first = target.unicodeScalars.first, unicodeScalars.contains(first) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 
     func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }

@@ -49,6 +49,6 @@ public struct LDPLayout: Sendable {
 }
 
 extension ComponentCatalog {
-    /// The LDP bit layout of this catalogue.
-    public var ldpLayout: LDPLayout { LDPLayout(catalog: self) }
+    /// The LDP bit layout of this catalogue (made with the catalogue, once).
+    public var ldpLayout: LDPLayout { cachedLDPLayout ?? LDPLayout(catalog: self) }
 }
