@@ -248,18 +248,18 @@ struct KeySet {
     var isHashed: Bool { !slots.isEmpty }
 
     /// Moves the small set's keys into a new hash table.
-    mutating func hash(_ keys: ArraySlice<Int32>, parser: Parser) {
-        grow(to: 64, parser)
-        for k in keys { place(Int(k), KeySet.hash(Int(k), parser)) }
+    mutating func hash(_ keys: ArraySlice<Int32>, _ hash: (Int) -> UInt32) {
+        grow(to: 64)
+        for k in keys { place(Int(k), hash(Int(k))) }
     }
 
     /// For a hashed set: false if a key equal to `key` was already there.
-    mutating func insert(_ key: Int, parser: Parser) -> Bool {
-        let h = KeySet.hash(key, parser)
+    /// `h`: the key's hash; `equal`: whether a key already in the set equals it.
+    mutating func insert(_ key: Int, hash h: UInt32, equal: (Int) -> Bool) -> Bool {
         let mask = slots.count - 1
         var i = Int(h) & mask
         while slots[i] >= 0 {
-            if hashes[i] == h && KeySet.equal(Int(slots[i]), key, parser) { return false }
+            if hashes[i] == h && equal(Int(slots[i])) { return false }
             i = (i + 1) & mask
         }
         slots[i] = Int32(key)
@@ -267,13 +267,13 @@ struct KeySet {
         count += 1
         if count * 2 > slots.count {
             let old = zip(slots, hashes).filter { $0.0 >= 0 }
-            grow(to: slots.count * 2, parser)
+            grow(to: slots.count * 2)
             for (k, h) in old { place(Int(k), h) }
         }
         return true
     }
 
-    private mutating func grow(to capacity: Int, _ parser: Parser) {
+    private mutating func grow(to capacity: Int) {
         slots = [Int32](repeating: -1, count: capacity)
         hashes = [UInt32](repeating: 0, count: capacity)
         count = 0
@@ -286,18 +286,5 @@ struct KeySet {
         slots[i] = Int32(key)
         hashes[i] = h
         count += 1
-    }
-
-    static func equal(_ a: Int, _ b: Int, _ parser: Parser) -> Bool {
-        guard parser.store[a].b == parser.store[b].b else { return false }  // lengths first
-        return parser.withValue(a) { x in parser.withValue(b) { y in x.elementsEqual(y) } }
-    }
-
-    static func hash(_ key: Int, _ parser: Parser) -> UInt32 {
-        parser.withValue(key) { bytes in
-            var h: UInt32 = 0x811C_9DC5
-            for c in bytes { h = (h ^ UInt32(c)) &* 0x0100_0193 }
-            return h ^ (h >> 15)
-        }
     }
 }

@@ -10,6 +10,13 @@ extension Parser {
         var i = pos
         var contentEnd = pos
         while i < end {
+            // In block context, eight bytes at a time past runs that hold no line end, blank,
+            // `:` or `#` (the bulk of a long value).
+            if !flow && i + 8 <= end && !Parser.mayEndPlain(b, i) {
+                i += 8
+                contentEnd = i
+                continue
+            }
             let c = b[i]
             if c == 0x0A { break }
             if c == 0x20 || c == 0x09 { i += 1; continue }
@@ -26,6 +33,17 @@ extension Parser {
         }
         pos = i
         return (start, contentEnd)
+    }
+
+    /// True if one of the eight bytes from `i` is a line end, a blank, `:` or `#` (exact).
+    @inline(__always) static func mayEndPlain(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let w = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        // Some byte of v is zero exactly when this is not 0.
+        @inline(__always) func zero(_ v: UInt64) -> UInt64 { (v &- low) & ~v & high }
+        return zero(w ^ (0x0A &* low)) | zero(w ^ (0x20 &* low)) | zero(w ^ (0x09 &* low))
+            | zero(w ^ (0x3A &* low)) | zero(w ^ (0x23 &* low)) != 0
     }
 
     /// Continues a plain scalar whose first line is `first..<firstEnd` over the lines that

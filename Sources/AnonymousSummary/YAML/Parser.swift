@@ -18,16 +18,23 @@ struct Parser {
     /// The nodes read so far, in document order, and the values that are not verbatim text.
     var store = NodeStore()
     var arena: [UInt8] = []
-    /// The keys of the small mappings being read, innermost last (see `KeySet`): one buffer
-    /// for the whole parse, so a mapping costs no allocation.
-    var keyScratch: [Int32] = []
     /// The last mark computed (see `mark(_:line:lineStart:)`).
     let columnCache = ColumnCache()
 
+    /// (Also holds `keyScratch`: the parser is copied whole by some calls, so what it does not
+    /// need inline lives here, keeping it under 128 bytes.)
     final class ColumnCache {
         var lineStart = -1
         var offset = 0
         var column = 1
+        /// The keys of the small mappings being read, innermost last (see `KeySet`): one
+        /// buffer for the whole parse, so a mapping costs no allocation.
+        @exclusivity(unchecked) var keys: [Int32] = []
+    }
+
+    var keyScratch: [Int32] {
+        get { columnCache.keys }
+        nonmutating _modify { yield &columnCache.keys }
     }
 
     struct State {
@@ -272,25 +279,54 @@ struct Parser {
 
     func valueString(_ i: Int) -> String { withValue(i) { String(decoding: $0, as: UTF8.self) } }
 
-    /// Adds mapping key `i` to `keys`; false if an equal key is there already.
     /// A key set for a mapping starting now (its keys go on `keyScratch` past the enclosing
     /// mappings' keys); give it back with `endKeys` when the mapping ends.
     func beginKeys() -> KeySet { KeySet(base: keyScratch.count) }
 
-    /// False if a key equal to node `i`'s value is already in `keys`.
+    /// Adds mapping key `i` to `keys`; false if an equal key is there already.
     mutating func insertKey(_ i: Int, into keys: inout KeySet) -> Bool {
-        if keys.isHashed { return keys.insert(i, parser: self) }
+        if keys.isHashed { return keys.insert(i, hash: keyHash(i)) { keysEqual($0, i) } }
         var k = keys.base
         while k < keyScratch.count {
-            if KeySet.equal(Int(keyScratch[k]), i, self) { return false }
+            if keysEqual(Int(keyScratch[k]), i) { return false }
             k += 1
         }
         keyScratch.append(Int32(i))
         if keyScratch.count - keys.base > KeySet.smallLimit {
-            keys.hash(keyScratch[keys.base...], parser: self)
+            keys.hash(keyScratch[keys.base...]) { keyHash($0) }
             keyScratch.removeSubrange(keys.base...)
         }
         return true
+    }
+
+    // The key helpers are `mutating` only so that `self` is passed by reference: called from
+    // mutating code, a non-mutating method may get a copy of the whole parser (over 100 bytes).
+
+    /// True if nodes `a` and `b` have the same value, byte for byte.
+    mutating func keysEqual(_ a: Int, _ b: Int) -> Bool {
+        let x = store[a], y = store[b]
+        guard x.b == y.b else { return false }  // lengths first
+        let text = self.b
+        return arena.withUnsafeBufferPointer { arena in
+            let p = x.kind & FlatNode.inArena != 0 ? arena : text
+            let q = y.kind & FlatNode.inArena != 0 ? arena : text
+            let n = Int(x.b)
+            var i = 0
+            while i < n && p[Int(x.a) + i] == q[Int(y.a) + i] { i += 1 }
+            return i == n
+        }
+    }
+
+    /// FNV-1a of node `key`'s value, folded.
+    mutating func keyHash(_ key: Int) -> UInt32 {
+        let node = store[key]
+        let text = self.b
+        return arena.withUnsafeBufferPointer { arena in
+            let p = node.kind & FlatNode.inArena != 0 ? arena : text
+            var h: UInt32 = 0x811C_9DC5
+            for i in Int(node.a)..<(Int(node.a) + Int(node.b)) { h = (h ^ UInt32(p[i])) &* 0x0100_0193 }
+            return h ^ (h >> 15)
+        }
     }
 
     /// The mapping of `keys` has ended: its keys leave the scratch buffer.
@@ -302,3 +338,4 @@ struct Parser {
         String(decoding: UnsafeBufferPointer(rebasing: b[start..<stop]), as: UTF8.self)
     }
 }
+

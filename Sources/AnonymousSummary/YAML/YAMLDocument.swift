@@ -255,43 +255,43 @@ struct NodeStore: @unchecked Sendable {
         // Only the parser writes (before the document is shared); reads need no dynamic
         // exclusivity check, which would otherwise cost more than the read.
         @exclusivity(unchecked) var segments: [UnsafeMutablePointer<FlatNode>] = []
+        /// The count at which `append` must make room (the end of the last segment).
+        @exclusivity(unchecked) var limit = 0
+        /// The first segment's size until it fills: small for a small document (the fuzzer
+        /// and the property runs parse many), at most a whole segment.
+        @exclusivity(unchecked) var firstCapacity = NodeStore.segment
         deinit { for s in segments { s.deallocate() } }
     }
 
     private let storage = Storage()
     private(set) var count = 0
-    /// The count at which `append` must make room (the end of the last segment).
-    private var limit = 0
-    /// The first segment's size until it fills: small for a small document (the fuzzer and
-    /// the property runs parse many), at most a whole segment.
-    private var firstCapacity = NodeStore.segment
 
     /// Sizes the first segment for about `nodes` nodes (it grows to a whole segment if more come).
-    mutating func expect(_ nodes: Int) {
-        if storage.segments.isEmpty { firstCapacity = min(NodeStore.segment, max(64, nodes)) }
+    func expect(_ nodes: Int) {
+        if storage.segments.isEmpty { storage.firstCapacity = min(NodeStore.segment, max(64, nodes)) }
     }
 
     @inline(__always) mutating func append(_ node: FlatNode) -> Int {
-        if count == limit { makeRoom() }
+        if count == storage.limit { makeRoom() }
         storage.segments[count >> NodeStore.shift].advanced(by: count & (NodeStore.segment - 1)).initialize(to: node)
         count += 1
         return count - 1
     }
 
-    @inline(never) private mutating func makeRoom() {
+    @inline(never) private func makeRoom() {
         if storage.segments.isEmpty {
-            storage.segments.append(UnsafeMutablePointer<FlatNode>.allocate(capacity: firstCapacity))
-            limit = firstCapacity
+            storage.segments.append(UnsafeMutablePointer<FlatNode>.allocate(capacity: storage.firstCapacity))
+            storage.limit = storage.firstCapacity
         } else if count < NodeStore.segment {
             // The small first segment is full: it becomes a whole one.
             let whole = UnsafeMutablePointer<FlatNode>.allocate(capacity: NodeStore.segment)
             whole.moveInitialize(from: storage.segments[0], count: count)
             storage.segments[0].deallocate()
             storage.segments[0] = whole
-            limit = NodeStore.segment
+            storage.limit = NodeStore.segment
         } else {
             storage.segments.append(UnsafeMutablePointer<FlatNode>.allocate(capacity: NodeStore.segment))
-            limit = count + NodeStore.segment
+            storage.limit = count + NodeStore.segment
         }
     }
 
