@@ -179,6 +179,50 @@ final class SummariserTests: XCTestCase {
         XCTAssertFalse(payload.contains("my_secret_plugin"))
     }
 
+    /// Found in review: with `type: NAME`, the named plugin is counted and walked, not another
+    /// plugin key beside it (0.2.0 counted the last such key).
+    func testLegacyTypeCountsTheNamedPluginWhateverKeysSitBesideIt() throws {
+        let yaml = """
+            output:
+              type: aws_s3
+              aws_s3:
+                batching:
+                  processors:
+                    - mapping: root = this
+              http_client: {}
+              generate: {}
+            """
+        let u = try XCTUnwrap(usage(yaml))
+        XCTAssertEqual(Self.describe(u), ["output/aws_s3": 1, "processor/mapping": 1])
+        // The same with the config under `plugin`.
+        let viaPlugin = try XCTUnwrap(usage("""
+            output:
+              type: aws_s3
+              http_client: {}
+              plugin:
+                batching:
+                  processors:
+                    - mapping: root = this
+            """))
+        XCTAssertEqual(Self.describe(viaPlugin), ["output/aws_s3": 1, "processor/mapping": 1])
+    }
+
+    /// A catalogue extended with `adding(_:)` walks by its own routes: a replaced plugin loses
+    /// its child slots, an added one with slots has them walked.
+    func testAnExtendedCatalogueWalksByItsOwnRoutes() throws {
+        let yaml = "output:\n  aws_s3:\n    batching:\n      processors:\n        - mapping: x\n"
+        let before = try Summariser().usage(of: [ConfigSource(Array(yaml.utf8))])
+        XCTAssertEqual(Self.describe(before), ["output/aws_s3": 1, "processor/mapping": 1])
+        let replaced = ComponentCatalog.benthos.adding([ComponentCatalog.Plugin(.output, "aws_s3")])
+        let after = try Summariser(catalog: replaced).usage(of: [ConfigSource(Array(yaml.utf8))])
+        XCTAssertEqual(Self.describe(after), ["output/aws_s3": 1])
+        let acme = ComponentCatalog.benthos.adding([ComponentCatalog.Plugin(
+            .output, "acme_sink", children: [ComponentCatalog.Slot([.field("then"), .items], .processor)])])
+        let acmeYAML = "output:\n  acme_sink:\n    then:\n      - mapping: x\n      - bloblang: y\n"
+        let walked = try Summariser(catalog: acme).usage(of: [ConfigSource(Array(acmeYAML.utf8))])
+        XCTAssertEqual(Self.describe(walked), ["output/acme_sink": 1, "processor/mapping": 1, "processor/bloblang": 1])
+    }
+
     /// Found by the fuzzer: a null `type` is one value however it is written.
     func testANullTypeIsMalformedHoweverItIsWritten() throws {
         for value in ["", " ~", " null", " Null", " NULL"] {

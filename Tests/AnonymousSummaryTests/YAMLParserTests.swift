@@ -296,6 +296,70 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertGreaterThan(refused, 50)
     }
 
+    /// More nodes than the node store's first segment was sized for (one node per two bytes of
+    /// input): the segment grows to a whole one, then more segments follow; every node is read
+    /// back where it was written.
+    func testTheNodeStoreGrowsPastItsFirstSegment() throws {
+        for count in [30, 1_500] {
+            let text = "[" + Array(repeating: "{a}", count: count).joined(separator: ",") + "]\n"
+            let doc = try YAML.parseDocument(Array(text.utf8))
+            XCTAssertEqual(doc.nodeCount, 1 + 3 * count, "\(count) items")
+            XCTAssertGreaterThan(doc.nodeCount, text.utf8.count / 2 + 8, "the first segment must have had to grow")
+            let root = try XCTUnwrap(doc.roots.first)
+            let items = Array(doc.children(root))
+            XCTAssertEqual(items.count, count)
+            for item in items {
+                let pairs = Array(doc.pairs(item))
+                XCTAssertEqual(pairs.count, 1)
+                XCTAssertEqual(pairs.first.map { doc.scalarString($0.key) }, "a")
+                XCTAssertEqual(pairs.first.map { doc.isNull($0.value) }, true)
+            }
+            let last = try XCTUnwrap(items.last)
+            XCTAssertEqual(doc.mark(last), SourceMark(line: 1, column: 2 + 4 * (count - 1)))
+        }
+    }
+
+    /// The eight-bytes-at-a-time scan of plain scalars stops where the byte-by-byte rules say,
+    /// wherever the stop falls relative to the eight-byte steps.
+    func testPlainScalarsEndInTheRightPlaceAtEveryOffset() throws {
+        for offset in 0..<24 {
+            let head = String(repeating: "x", count: offset)
+            func value(_ yaml: String) throws -> String? {
+                try YAML.parseStream(yaml).first?["k"]?.scalarValue
+            }
+            // Long comments and values, so no line end falls in the eight bytes after a stop.
+            let long = String(repeating: "c", count: 20)
+            XCTAssertEqual(try value("k: \(head)y #\(long)\n"), head + "y", "comment at \(offset)")
+            XCTAssertEqual(try value("k: \(head)y\t#\(long)\n"), head + "y", "tab comment at \(offset)")
+            XCTAssertEqual(try value("k: \(head)y#z\n"), head + "y#z", "# inside at \(offset)")
+            XCTAssertEqual(try value("k: \(head)y:z\n"), head + "y:z", ": inside at \(offset)")
+            XCTAssertEqual(try value("k: \(head)y   \n"), head + "y", "trailing spaces at \(offset)")
+            XCTAssertEqual(try value("k: \(head)y \t "), head + "y", "trailing blanks at the end at \(offset)")
+            XCTAssertEqual(try value("k: \(head)y"), head + "y", "the end of input at \(offset)")
+            XCTAssertNotNil(refusal("k: \(head)y:"), "a final ':' is a value indicator, at \(offset)")
+            XCTAssertEqual(try value("k: \(head) y z\n"), offset == 0 ? "y z" : head + " y z", "inner spaces at \(offset)")
+            XCTAssertEqual(try value("k: a\n  \(head)b c\n"), "a \(head)b c", "a continuation line at \(offset)")
+            XCTAssertNotNil(refusal("k: \(head)y: z\n"), "': ' inside at \(offset)")
+            XCTAssertNotNil(refusal("k: \(head)y: \(long)\n"), "': ' before a long value at \(offset)")
+        }
+    }
+
+    /// Duplicate keys in the cases the random nesting test does not make.
+    func testDuplicateKeysAcrossSpellingsSiblingsAndDocuments() throws {
+        // The same key from the input and from the side buffer (an escape), small and hashed.
+        XCTAssertEqual(refusal("\"\\x6b\": 1\nk: 2\n")?.kind, .duplicateKey)
+        let many = (0..<20).map { "m\($0): v\n" }.joined()
+        XCTAssertEqual(refusal(many + "\"\\x6b\": 1\nk: 2\n")?.kind, .duplicateKey)
+        XCTAssertEqual(refusal("k: 2\n" + many + "\"\\x6b\": 1\n")?.kind, .duplicateKey)
+        // Sibling mappings and separate documents do not share keys.
+        XCTAssertNoThrow(try YAML.parseStream("- a: 1\n  b: 2\n- a: 1\n"))
+        XCTAssertEqual(try YAML.parseStream("a: 1\n---\na: 1\n").count, 2)
+        // A flow mapping opened after its parent switched to hashing, with the parent's keys.
+        XCTAssertNoThrow(try YAML.parseStream(many + "f: {m0: 1, m1: 2}\n"))
+        XCTAssertEqual(refusal(many + "f: {m0: 1, m0: 2}\n")?.kind, .duplicateKey)
+        XCTAssertEqual(refusal(many + "f: {x: 1}\nm3: again\n")?.kind, .duplicateKey)
+    }
+
     func testDuplicateKeysCompareValuesNotSpelling() throws {
         // "a" and 'a' are the same key; YAML forbids the pair.
         let e = try XCTUnwrap(refusal("a: 1\n'a': 2\n"))

@@ -170,7 +170,9 @@ struct ConfigWalker {
                 record(path, node, kind, .unlisted)
                 return
             }
+            // The named plugin, whatever plugin keys sit beside `type` (their configs unused).
             found = name
+            foundIndex = catalog.pluginIndex(name)
             config = doc.value(of: name.text, in: node) ?? catalog.pluginConfigField.flatMap { doc.value(of: $0, in: node) }
         } else if known > 1 {
             usage.countMalformed(kind)
@@ -199,7 +201,7 @@ struct ConfigWalker {
         // Children: first the plugin's own fields, then the reserved ones (processors on
         // inputs and outputs), pushed in reverse so they are visited in document-ish order.
         let pluginLabel = explaining ? self.label(join(path, plugin.name)) : -1
-        if let config, let i = foundIndex ?? catalog.pluginIndex(plugin) {
+        if let config, let i = foundIndex {
             for route in routes.plugin[i].reversed() {
                 stack.append(Work(node: config, step: route.start, end: route.end, kind: route.kind, label: pluginLabel))
             }
