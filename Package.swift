@@ -2,6 +2,17 @@
 // No package dependencies: the standard library, Foundation and XCTest only.
 import PackageDescription
 
+// `Scripts/fuzz` builds the libFuzzer target with ANONYMOUS_SUMMARY_FUZZ_RUNTIME set to
+// libFuzzer's runtime: then the code under test (the core and the report's reader) gets edge
+// coverage, and every Swift module the address sanitizer; the checks themselves are not
+// instrumented for coverage, so the fuzzer follows the code under test only. Unset (any other
+// build, and any package that depends on this one), there are no such flags.
+let fuzzRuntime = Context.environment["ANONYMOUS_SUMMARY_FUZZ_RUNTIME"]
+let covered: [SwiftSetting] = fuzzRuntime == nil ? [] :
+    [.unsafeFlags(["-sanitize=address", "-sanitize-coverage=edge,inline-8bit-counters,pc-table"])]
+let sanitized: [SwiftSetting] = fuzzRuntime == nil ? [] : [.unsafeFlags(["-sanitize=address"])]
+let fuzzLinked: [LinkerSetting] = fuzzRuntime.map { [.unsafeFlags(["-sanitize=address", $0, "-lstdc++"])] } ?? []
+
 let package = Package(
     name: "AnonymousSummary",
     // What the code needs: Clock, Duration and ContinuousClock (the sender). Tested on Linux;
@@ -16,19 +27,20 @@ let package = Package(
     targets: [
         // The audited core: YAML subset parser, catalogue, walk, closed payload, encoder.
         // Standard library only (no Foundation), so reviewers and fuzzers have little to read.
-        .target(name: "AnonymousSummary"),
+        .target(name: "AnonymousSummary", swiftSettings: covered),
         // The other half of the loop: collected payloads, read strictly, into plugin frequencies
         // and pairings with a k-threshold. Standard library only, like the core it reads with.
-        .target(name: "UsageReport", dependencies: ["AnonymousSummary"]),
+        .target(name: "UsageReport", dependencies: ["AnonymousSummary"], swiftSettings: covered),
         // The timed sender a host links to deliver the payload (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
         .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
-        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport"]),
+        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport"], swiftSettings: sanitized),
         // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
-        .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"]),
+        .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"],
+                          swiftSettings: sanitized, linkerSettings: fuzzLinked),
         // The unit tests also run the built tool (CLITests), so it is a dependency.
         .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "anonymous-summary"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
