@@ -44,7 +44,7 @@ let package = Package(
         // The unit tests also run the built tool (CLITests), so it is a dependency.
         .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "anonymous-summary"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
-        .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary"]),
-        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport"]),
+        .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
+        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),
     ]
 )

@@ -1,17 +1,6 @@
 import AnonymousSummary
+import SummaryChecks
 import XCTest
-
-/// A seeded generator for reproducible draws (the test-only seam of the mechanism).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The LDP mechanism: SipHash against its published vectors, the probabilities and the privacy
 /// loss read from the implementation, the empirical rates of its draws, memoisation.
@@ -82,7 +71,7 @@ final class LocalPrivacyTests: XCTestCase {
     /// for configs m bits apart, by at most e^(mε).
     func testNeighbouringConfigsGiveEveryPayloadAtMostEToTheEpsilonTimesTheProbability() throws {
         let m = try XCTUnwrap(OptimizedUnaryEncoding(epsilon: OptimizedUnaryEncoding.defaultEpsilon))
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         let layout = ComponentCatalog.benthos.ldpLayout
         let width = layout.width
         func logProbability(_ output: [Bool], given truth: [Bool]) -> Double {
@@ -117,7 +106,7 @@ final class LocalPrivacyTests: XCTestCase {
         let layout = ComponentCatalog.benthos.ldpLayout
         let width = layout.width
         let truth = (0..<width).map { $0 % 3 == 0 }
-        var generator = SeededGenerator(state: 2026)
+        var generator = SplitMix64(seed: 2026)
         let draws = 20_000
         var ones = [Int](repeating: 0, count: width)
         let pairs = (0..<(width - 1)).map { ($0, $0 + 1) } + (0..<100).map { ($0, width - 1 - $0) }
@@ -148,7 +137,7 @@ final class LocalPrivacyTests: XCTestCase {
         let layout = ComponentCatalog.benthos.ldpLayout
         let width = layout.width
         let truth = (0..<width).map { $0 % 7 == 0 }
-        var g1 = SeededGenerator(state: 1), g2 = SeededGenerator(state: 2)
+        var g1 = SplitMix64(seed: 1), g2 = SplitMix64(seed: 2)
         let first = m.randomize(truth, layout: layout, secret: secret, using: &g1)
         XCTAssertEqual(m.randomize(truth, layout: layout, secret: secret, using: &g2), first, "a restart with the same secret and config")
         XCTAssertNotEqual(m.randomize(truth, layout: layout, secret: other, using: &g1), first)
@@ -175,7 +164,7 @@ final class LocalPrivacyTests: XCTestCase {
         let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\noutput: {stdout: {}}\n".utf8))])
         let small = ComponentCatalog.benthos
         let big = small.adding([.init(.input, "aaa_first_plugin")])
-        var g = SeededGenerator(state: 3)
+        var g = SplitMix64(seed: 3)
         let a = LDPReport(usage: usage, mechanism: m, secret: secret, catalog: small, using: &g)
         let b = LDPReport(usage: usage, mechanism: m, secret: secret, catalog: big, using: &g)
         for (i, name) in small.ldpLayout.plugins.enumerated() {

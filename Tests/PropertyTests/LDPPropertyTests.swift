@@ -1,5 +1,6 @@
 import AnonymousSummary
 import Foundation
+import SummaryChecks
 import XCTest
 
 /// The anonymity properties hold in LDP mode too: no canary reaches the randomized payload,

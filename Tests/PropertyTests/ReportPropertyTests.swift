@@ -1,4 +1,5 @@
 import AnonymousSummary
+import SummaryChecks
 import UsageReport
 import XCTest
 

@@ -1,18 +1,8 @@
 import AnonymousSummary
 import Foundation
+import SummaryChecks
 import UsageReport
 import XCTest
-
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// LDP payloads at the report's door, their groups, and the estimator's statistics.
 final class LDPReportTests: XCTestCase {
@@ -22,7 +12,7 @@ final class LDPReportTests: XCTestCase {
     static func ldpLine(_ n: Int, config: String, epsilon: Double = OptimizedUnaryEncoding.defaultEpsilon,
                         seed: UInt64, uptime: UInt64 = 600) throws -> String {
         let usage = try Summariser().usage(of: [ConfigSource(Array(config.utf8))])
-        var g = SeededGenerator(state: seed)
+        var g = SplitMix64(seed: seed)
         let report = LDPReport(usage: usage, mechanism: OptimizedUnaryEncoding(epsilon: epsilon)!, secret: nil, using: &g)
         let hex = String(n, radix: 16)
         let id = InstanceID(parsing: "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - hex.count) + hex)!
@@ -129,7 +119,7 @@ final class LDPReportTests: XCTestCase {
         // Pairs: the two most used together, a pair of the 10% and 25% plugins, and an unused one.
         let pairs = [(byFrequency[0], byFrequency[1]), (near(0.25), near(0.10)), (byFrequency[0], byFrequency.last!)]
         let m = Self.mechanism
-        var g = SeededGenerator(state: 20_261_125)
+        var g = SplitMix64(seed: 20_261_125)
         for (n, trials) in [(1000, 600), (10_000, 150)] {
             var errors = [[Double]](repeating: [], count: bits.count + pairs.count)
             var covered = [Int](repeating: 0, count: bits.count + pairs.count)

@@ -42,9 +42,8 @@ public enum EnvironmentInterpolation {
             if let base = b.baseAddress {
                 let raw = UnsafeRawPointer(base)
                 while i + 8 <= n {
-                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                    let x = word ^ 0x2424_2424_2424_2424  // a zero byte where a '$' was
-                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { break }
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if ByteWord.matches(word, UInt8(ascii: "$")) != 0 { break }
                     i += 8
                 }
             }

@@ -39,11 +39,8 @@ extension Parser {
     @inline(__always) static func mayEndPlain(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
         guard let base = b.baseAddress else { return true }
         let w = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-        // Some byte of v is zero exactly when this is not 0.
-        @inline(__always) func zero(_ v: UInt64) -> UInt64 { (v &- low) & ~v & high }
-        return zero(w ^ (0x0A &* low)) | zero(w ^ (0x20 &* low)) | zero(w ^ (0x09 &* low))
-            | zero(w ^ (0x3A &* low)) | zero(w ^ (0x23 &* low)) != 0
+        return ByteWord.matches(w, 0x0A) | ByteWord.matches(w, 0x20) | ByteWord.matches(w, 0x09)
+            | ByteWord.matches(w, 0x3A) | ByteWord.matches(w, 0x23) != 0
     }
 
     /// Continues a plain scalar whose first line is `first..<firstEnd` over the lines that

@@ -1,3 +1,5 @@
+import SummaryChecks
+
 /// Where every random choice of a generator comes from, and where it is recorded.
 ///
 /// As in Hypothesis, a generated value is a function of the sequence of choices made while

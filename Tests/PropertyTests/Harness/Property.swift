@@ -1,4 +1,5 @@
 import Foundation
+import SummaryChecks
 import XCTest
 
 /// Runs a property over generated values, shrinks a failure, and reports it with the seed and
