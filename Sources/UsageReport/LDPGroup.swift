@@ -9,6 +9,8 @@ struct LDPGroupBuilder: Sendable {
     private(set) var payloads = 0
     private var arena: [UInt64] = []
     private var instances: [PayloadID: Instance] = [:]
+    /// Distinct instance ids in the group.
+    var instanceCount: Int { instances.count }
 
     struct Instance: Sendable {
         var uptime: UInt64
@@ -42,9 +44,12 @@ struct LDPGroupBuilder: Sendable {
     }
 
     /// Estimates for every bit and every pair of plugin bits.
-    func report(layout: LDPLayout, minInstances k: Int) -> LDPGroupReport? {
+    /// With `instancesOverride` (the differentially private release's noisy group size, at
+    /// least 1), the estimates divide by it instead of the exact count, so that no published
+    /// estimate carries the exact group size.
+    func report(layout: LDPLayout, minInstances k: Int, instancesOverride: Int? = nil) -> LDPGroupReport? {
         guard let mechanism = OptimizedUnaryEncoding(epsilon: epsilon) else { return nil }
-        let n = instances.count
+        let n = instancesOverride ?? instances.count
         let width = layout.width
         let plugins = layout.plugins.count
         var ones = [Int](repeating: 0, count: width)
@@ -69,8 +74,10 @@ struct LDPGroupBuilder: Sendable {
                 for y in (x + 1)..<max(x + 1, set.count) { both[row + set[y]] &+= 1 }
             }
         }
+        // In the private release the exact payload and conflict counts stay out of the group.
+        let isPrivate = instancesOverride != nil
         var group = LDPGroupReport(mechanism: mechanism, fingerprint: layout.fingerprint, instances: n,
-                                   payloads: payloads, conflicts: conflicts, published: n >= k)
+                                   payloads: isPrivate ? 0 : payloads, conflicts: isPrivate ? 0 : conflicts, published: n >= k)
         guard group.published else { return group }
         // Simultaneous intervals decide what is distinguishable from 0: one family for the bits
         // (plugins and unlisted kinds), one for the pairs.
@@ -93,7 +100,7 @@ struct LDPGroupBuilder: Sendable {
             for b in (a + 1)..<max(a + 1, plugins) {
                 let n11 = Int(both[a * plugins + b])
                 let n10 = ones[a] - n11, n01 = ones[b] - n11
-                var estimate = LDPEstimator.pairShare(n11: n11, n10: n10, n01: n01, n00: n - n11 - n10 - n01, mechanism: mechanism)
+                var estimate = LDPEstimator.pairShare(n11: n11, n10: n10, n01: n01, n00: max(0, n - n11 - n10 - n01), mechanism: mechanism)
                 estimate.familyZ = pairZ
                 if estimate.distinguishableFromZero {
                     group.pairs.append(.init(a: layout.plugins[a], b: layout.plugins[b], estimate: estimate))

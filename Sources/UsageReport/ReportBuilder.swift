@@ -57,6 +57,9 @@ public struct ReportBuilder: Sendable {
         ldpGroups.values.sorted { $0.epsilon < $1.epsilon }.compactMap { $0.report(layout: index.layout, minInstances: minInstances) }
     }
 
+    /// The LDP groups, by ε (for the private release, which sizes them with noise).
+    var ldpGroupBuilders: [LDPGroupBuilder] { ldpGroups.values.sorted { $0.epsilon < $1.epsilon } }
+
     /// Counts a line that was too long to be read (the splitter dropped its bytes).
     public mutating func addTooLongLine() {
         lines += 1
@@ -174,6 +177,66 @@ public struct ReportBuilder: Sendable {
         return agg
     }
 
+    /// The aggregates with each instance's contribution bounded, for a differentially private
+    /// release: an instance keeps at most `bounds.maxPlugins` distinct plugins (a uniformly random
+    /// subset, drawn from `g`, when it has more), so at most C(C, 2) pairs; its components of a
+    /// plugin count at most `bounds.maxComponents`; it sits in one uptime bucket, has at most one
+    /// unlisted and one malformed flag per kind and at most one conflict flag. `cut` is how many
+    /// instances lost plugins to the bound (for the operator, never published).
+    public func boundedAggregates<G: RandomNumberGenerator>(bounds: ContributionBounds, using g: inout G)
+        -> (aggregates: Aggregates, cut: Int)
+    {
+        var weights = [Int](repeating: 0, count: contents.count)
+        var agg = Aggregates(pluginCount: index.count)
+        for instance in instances.values {
+            weights[Int(instance.content)] += 1
+            agg.uptime[UptimeBucket(seconds: instance.uptime).rawValue] += 1
+            if instance.conflicted { agg.conflicts += 1 }
+        }
+        agg.instances = instances.count
+        var cut = 0
+        var distinct: [Int] = []
+        var counts: [Int] = []
+        var kept: [Int] = []
+        for (c, key) in contents.enumerated() where weights[c] > 0 {
+            let w = weights[c]
+            distinct.removeAll(keepingCapacity: true)
+            counts.removeAll(keepingCapacity: true)
+            var i = 0
+            while i < key.count, key[i] != UInt64.max {
+                let p = Int(key[i])
+                if distinct.last == p { counts[counts.count - 1] += 1 } else { distinct.append(p); counts.append(1) }
+                i += 1
+            }
+            i += 1
+            var section = 0
+            while i < key.count {
+                if key[i] == UInt64.max { section = 1; i += 1; continue }
+                let kind = Int(key[i])
+                if section == 0 { agg.unlisted[kind] += w } else { agg.malformed[kind] += w }
+                i += 2
+            }
+            if distinct.count <= bounds.maxPlugins {
+                agg.addBounded(distinct.indices, distinct, counts, bounds, weight: w)
+            } else {
+                cut += w
+                for _ in 0..<w {
+                    // A uniformly random subset of maxPlugins positions: a partial Fisher–Yates
+                    // shuffle, then sorted so that pairs keep a < b.
+                    kept = Array(distinct.indices)
+                    for j in 0..<bounds.maxPlugins {
+                        let r = j + Int(g.next(upperBound: UInt64(kept.count - j)))
+                        kept.swapAt(j, r)
+                    }
+                    kept.removeLast(kept.count - bounds.maxPlugins)
+                    kept.sort()
+                    agg.addBounded(kept, distinct, counts, bounds, weight: 1)
+                }
+            }
+        }
+        return (agg, cut)
+    }
+
     /// The report: aggregates with the threshold applied.
     public func report(minInstances: Int = UsageReport.defaultMinInstances) -> UsageReport {
         UsageReport(aggregates: aggregates(), index: index, minInstances: minInstances,
@@ -230,13 +293,28 @@ public struct Aggregates: Sendable, Equatable {
     /// Instances using both plugins of a pair, keyed by `pairKey(a, b)` with a < b.
     public var pairs: [UInt64: Int] = [:]
 
-    init(pluginCount: Int) {
+    public init(pluginCount: Int) {
         pluginInstances = [Int](repeating: 0, count: pluginCount)
         components = [Int](repeating: 0, count: pluginCount)
     }
 
     public static func pairKey(_ a: Int, _ b: Int) -> UInt64 {
         UInt64(min(a, b)) << 32 | UInt64(max(a, b))
+    }
+
+    /// Adds the plugins at `positions` of `distinct` (sorted plugin numbers, with their
+    /// component counts), components clipped, and their pairs, `weight` times.
+    mutating func addBounded<S: Collection>(_ positions: S, _ distinct: [Int], _ counts: [Int],
+                                            _ bounds: ContributionBounds, weight w: Int) where S.Element == Int {
+        let chosen = positions.map { distinct[$0] }
+        for position in positions {
+            let p = distinct[position]
+            pluginInstances[p] += w
+            components[p] += min(counts[position], bounds.maxComponents) * w
+        }
+        for x in 0..<chosen.count {
+            for y in (x + 1)..<max(x + 1, chosen.count) { addPair(chosen[x], chosen[y], w) }
+        }
     }
 
     mutating func addPair(_ a: Int, _ b: Int, _ w: Int) {
