@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"],
                           swiftSettings: sanitized, linkerSettings: fuzzLinked),
         // The unit tests also run the built tool (CLITests), so it is a dependency.
-        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "anonymous-summary"]),
+        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "UsageReport", "anonymous-summary"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),

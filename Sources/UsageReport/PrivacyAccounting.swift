@@ -13,17 +13,18 @@ public enum PrivacyAccounting {
         func logDelta(_ alpha: Double) -> Double {
             (alpha - 1) * (alpha * rho - epsilon) - Elementary.log(alpha - 1) + alpha * Elementary.log(1 - 1 / alpha)
         }
-        // A log-spaced scan of α − 1 over [1e-6, 1e8], then golden-section around the best.
+        // A log-spaced scan of α − 1 over [1e-6, 1e8] (steps of 10^0.05), then golden-section
+        // search between the best point's neighbours.
         var bestX = 0.0, best = Double.infinity
         var x = -6.0
         while x <= 8 {
             let value = logDelta(1 + pow10(x))
             if value < best { best = value; bestX = x }
-            x += 0.01
+            x += 0.05
         }
-        var lo = bestX - 0.01, hi = bestX + 0.01
+        var lo = bestX - 0.05, hi = bestX + 0.05
         let phi = 0.618_033_988_749_894_9
-        for _ in 0..<60 {
+        for _ in 0..<40 {
             let a = hi - phi * (hi - lo), b = lo + phi * (hi - lo)
             if logDelta(1 + pow10(a)) < logDelta(1 + pow10(b)) { hi = b } else { lo = a }
         }
@@ -35,7 +36,7 @@ public enum PrivacyAccounting {
     public static func rho(epsilon: Double, delta target: Double) -> Double {
         guard epsilon > 0, target > 0 else { return 0 }
         var lo = 0.0, hi = epsilon
-        for _ in 0..<80 {
+        for _ in 0..<60 {
             let mid = (lo + hi) / 2
             if delta(rho: mid, epsilon: epsilon) <= target { lo = mid } else { hi = mid }
         }
@@ -46,7 +47,7 @@ public enum PrivacyAccounting {
     public static func epsilon(rho: Double, delta target: Double) -> Double {
         guard rho > 0 else { return 0 }
         var lo = 0.0, hi = rho + 2 * (rho * Elementary.log(1 / target)).squareRoot() + 1
-        for _ in 0..<80 {
+        for _ in 0..<60 {
             let mid = (lo + hi) / 2
             if delta(rho: rho, epsilon: mid) <= target { hi = mid } else { lo = mid }
         }

@@ -352,6 +352,9 @@ extension PrivateReport {
 }
 
 extension Format {
+    /// `fixed` for JSON: null for an infinite or undefined value (an interval of one instance).
+    static func jsonFixed(_ x: Double, _ digits: Int) -> String { x.isFinite ? fixed(x, digits) : "null" }
+
     /// A JSON number for a public parameter (shortest round-trip form).
     static func json(_ x: Double) -> String {
         guard x.isFinite else { return "null" }

@@ -2,7 +2,7 @@ import AnonymousSummary
 
 /// How much one instance may contribute to a private release (applied before any noise).
 public struct ContributionBounds: Sendable, Equatable {
-    /// C: distinct plugins an instance contributes (a uniformly random C of them when it has
+    /// C (at least 2, so that pairs exist): distinct plugins an instance contributes (a uniformly random C of them when it has
     /// more). 8 keeps every plugin of 91% of the real configs in ../shared/benthos-corpus (233 of
     /// the 256 with a component; the median config has 3, the 95th percentile 9).
     public var maxPlugins: Int
@@ -13,7 +13,7 @@ public struct ContributionBounds: Sendable, Equatable {
     public static let defaultMaxComponents = 4
 
     public init(maxPlugins: Int = defaultMaxPlugins, maxComponents: Int = defaultMaxComponents) {
-        self.maxPlugins = max(1, maxPlugins)
+        self.maxPlugins = max(2, maxPlugins)
         self.maxComponents = max(1, maxComponents)
     }
 

@@ -66,6 +66,6 @@ extension UsageReport {
         row("suppressed", name: "kind_counts", String(suppressed.kindCounts))
         row("suppressed", name: "uptime_buckets", String(suppressed.uptimeBuckets))
         row("suppressed", name: "ldp_groups", String(suppressed.ldpGroups))
-        return rows.map { $0.map(Format.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return "# " + UsageReport.notice + "\n" + rows.map { $0.map(Format.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }

@@ -5,12 +5,13 @@ extension UsageReport {
     /// out and counted in `suppressed`; rejected lines appear only as counts by reason.
     /// With `with`, `pairs` holds only the pairs with that plugin, as `a`, by confidence.
     public func json(with focus: PluginName? = nil) -> String {
-        var out: [String] = ["{"]
+        var out: [String] = ["{\"notice\": \(Format.json(UsageReport.notice)),"]
         func field(_ name: String, _ value: String, last: Bool = false) {
             out.append("  \(Format.json(name)): \(value)" + (last ? "" : ","))
         }
         field("report", Format.json("anonymous-summary usage"))
-        field("version", "1")
+        field("version", "2")
+        field("release", Format.json("exact"))
         field("min_instances", String(minInstances))
         field("lines", String(lines))
         field("payloads", String(payloads))

@@ -39,7 +39,7 @@ extension UsageReport {
 
     static func estimateFields(_ e: LDPEstimate) -> String {
         "\"estimate\": \(Format.fixed(e.share, 6)), \"unbiased\": \(Format.fixed(e.unbiased, 6)), "
-            + "\"ci95\": [\(Format.fixed(e.low, 6)), \(Format.fixed(e.high, 6))], "
+            + "\"ci95\": [\(Format.jsonFixed(e.low, 6)), \(Format.jsonFixed(e.high, 6))], "
             + "\"distinguishable_from_zero\": \(e.distinguishableFromZero)"
     }
 

@@ -34,14 +34,14 @@ extension UsageReport {
             y += 22
         }
         let height = y + 10
-        var out: [String] = []
+        var out: [String] = ["<!-- \(Format.xml(UsageReport.notice)) -->"]
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
                    + "role=\"img\" aria-label=\"Plugin shares per kind\">")
         out.append("<style>text{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:12px;fill:#222}"
                    + ".title{font-size:16px;font-weight:600}.kind{font-size:13px;font-weight:600}"
                    + ".name{text-anchor:end}.value{fill:#555}.bar{fill:#3b6ea8}</style>")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>")
-        out.append("<text x=\"\(left)\" y=\"26\" class=\"title\">Plugin shares per kind: \(Format.grouped(instances)) instances</text>")
+        out.append("<text x=\"\(left)\" y=\"26\" class=\"title\">Plugin shares per kind: \(Format.grouped(instances)) instances (exact: NOT FOR PUBLICATION)</text>")
         out.append("<text x=\"\(left)\" y=\"46\" class=\"value\">Share of instances using each plugin; plugins used by fewer than "
                    + "\(minInstances) instances are not drawn (\(suppressed.plugins) withheld).</text>")
         out += body

@@ -5,7 +5,7 @@ extension UsageReport {
     /// unlisted and malformed counts, then the top pairs by lift (or, with `with`, what goes
     /// with that plugin, by confidence).
     public func table(with focus: PluginName? = nil, topPlugins: Int = 15, topPairs: Int = 20) -> String {
-        var out: [String] = []
+        var out: [String] = [UsageReport.notice]
         let below = "< \(minInstances)"
         let rejectedLines = rejected.filter { $0.key != .conflict }.values.reduce(0, +)
         let ldpPayloads = ldp.reduce(0) { $0 + $1.payloads }

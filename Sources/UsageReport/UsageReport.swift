@@ -7,6 +7,8 @@ import AnonymousSummary
 /// threshold withholds: the renderers only ever see this value.
 public struct UsageReport: Sendable {
     public static let defaultMinInstances = 10
+    /// The first line of every format of the exact view.
+    public static let notice = "NOT FOR PUBLICATION: exact figures for the operator; reports can be differenced and faked into, so publish only the private release (the default)"
 
     /// A published count, or the fact that it rests on fewer than `minInstances` instances.
     public enum Figure: Sendable, Equatable {

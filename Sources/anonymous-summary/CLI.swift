@@ -73,6 +73,11 @@ enum CLI {
         return bytes
     }
 
+    /// "1 line", "2 lines".
+    static func plural(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
+        "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
+    }
+
     /// The name to show for an input in messages.
     static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 

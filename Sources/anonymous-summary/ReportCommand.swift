@@ -2,32 +2,83 @@ import AnonymousSummary
 import Foundation
 import UsageReport
 
-/// `anonymous-summary report`: collected payloads into plugin frequencies and pairings.
+/// `anonymous-summary report`: collected payloads (or exact counts made elsewhere) into plugin
+/// frequencies and pairings, released with differential privacy unless the operator asks for
+/// the exact view.
 enum ReportCommand {
     static let usage = """
-        usage: anonymous-summary report [--min-instances K] [--format table|json|csv|svg] [--with KIND/NAME] FILE…|DIR|-
+        usage: anonymous-summary report [--release dp|exact] [--format table|json|csv|svg|counts] [--with KIND/NAME]
+                                        [--epsilon E] [--delta D] [--max-plugins C] [--budget-file F [--budget E]]
+                                        [--min-instances K] (FILE…|DIR|- | --counts FILE)
           Reads payloads as a collector stores them (one JSON payload a line; a DIR means its
           *.jsonl files; - is standard input) and reports, over instances (payloads grouped by
           id, the greatest uptime standing): how many instances, their uptimes, how many use each
           plugin, and which plugins go together (confidence and lift). --with output/aws_s3 shows
-          what goes with that plugin. No figure resting on fewer than K instances (default 10)
-          is shown. Lines that are not exactly the published payload shape are counted by
-          reason and never shown.
+          what goes with that plugin. Lines that are not exactly the published payload shape are
+          counted by reason and never shown.
+          --release dp (the default) is safe to publish: each instance contributes at most C
+          plugins (--max-plugins, default 8), and every figure of every catalogue plugin and pair
+          gets discrete Gaussian noise: (ε, δ)-differentially private per instance, ε = 1 and
+          δ = 1e-7 by default. --budget-file F keeps a ledger of what releases have spent on this
+          collection and refuses one that would pass --budget (an ε, default 3).
+          --release exact prints the exact figures for the operator, NOT for publication, with no
+          figure resting on fewer than K instances (--min-instances, default 10); with --format
+          counts it writes the bounded exact counts that --counts FILE later releases with noise.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: [], valued: ["--min-instances", "--format", "--with"], usage: usage)
-        guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        let (flags, operands) = try CLI.split(arguments, flags: [], valued: [
+            "--min-instances", "--format", "--with", "--release", "--epsilon", "--delta", "--max-plugins",
+            "--budget-file", "--budget", "--counts",
+        ], usage: usage)
+        let release = flags["--release"]?.last ?? "dp"
+        guard release == "dp" || release == "exact" else {
+            throw CLIFailure(code: .usage, message: "--release: '\(release)' is not dp or exact")
+        }
+        let format = flags["--format"]?.last ?? "table"
+        guard ["table", "json", "csv", "svg", "counts"].contains(format) else {
+            throw CLIFailure(code: .usage, message: "--format: '\(format)' is not one of table, json, csv, svg, counts")
+        }
+        let countsFile = flags["--counts"]?.last
+        if countsFile != nil && !operands.isEmpty {
+            throw CLIFailure(code: .usage, message: "--counts FILE releases a counts file: give no payload files with it")
+        }
+        guard countsFile != nil || !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        // Options that belong to one release only are refused with the other, not ignored.
+        if release == "dp" {
+            for option in ["--min-instances"] where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) applies to --release exact only (a private release has no threshold: every figure is noised)")
+            }
+            if format == "counts" {
+                throw CLIFailure(code: .usage, message: "--format counts writes exact counts: it needs --release exact")
+            }
+        } else {
+            for option in ["--epsilon", "--delta", "--budget-file", "--budget"] where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) applies to --release dp only (the exact view spends no privacy budget: it is not for publication)")
+            }
+            if countsFile != nil {
+                throw CLIFailure(code: .usage, message: "--counts releases a counts file with noise: it needs --release dp")
+            }
+        }
+        if flags["--budget"] != nil && flags["--budget-file"] == nil {
+            throw CLIFailure(code: .usage, message: "--budget needs --budget-file (the ledger it caps)")
+        }
+        let epsilon = try number(flags, "--epsilon", PrivateReport.defaultEpsilon, "a number above 0 and at most 50") { $0 > 0 && $0 <= 50 }
+        let delta = try number(flags, "--delta", PrivateReport.defaultDelta, "a number above 0 and below 0.01") { $0 > 0 && $0 < 0.01 }
+        let cap = try number(flags, "--budget", PrivacyLedger.defaultBudget, "a number above 0") { $0 > 0 && $0 <= 1000 }
+        var maxPlugins = ContributionBounds.defaultMaxPlugins
+        if let text = flags["--max-plugins"]?.last {
+            guard let c = Int(text), c >= 2, c <= 64 else {
+                throw CLIFailure(code: .usage, message: "--max-plugins needs a whole number from 2 to 64")
+            }
+            maxPlugins = c
+        }
         var minInstances = UsageReport.defaultMinInstances
         if let text = flags["--min-instances"]?.last {
             guard let k = Int(text), k >= 1 else {
                 throw CLIFailure(code: .usage, message: "--min-instances needs a whole number of at least 1")
             }
             minInstances = k
-        }
-        let format = flags["--format"]?.last ?? "table"
-        guard ["table", "json", "csv", "svg"].contains(format) else {
-            throw CLIFailure(code: .usage, message: "--format: '\(format)' is not one of table, json, csv, svg")
         }
         let index = CatalogIndex()
         var focus: PluginName?
@@ -39,18 +90,102 @@ enum ReportCommand {
             }
             focus = plugin
         }
-        let files = try inputFiles(operands)
-        var builder = ReportBuilder(index: index)
-        for file in files { try read(file, into: &builder) }
-        let report = builder.report(minInstances: minInstances)
+        var bounds = ContributionBounds(maxPlugins: maxPlugins)
+        var rng = SystemRandomNumberGenerator()
+
+        // The input: a counts file, or payload lines.
+        var inputs: [PrivacyLedger.Input] = []
+        let ledgerPath = flags["--budget-file"]?.last
         let text: String
-        switch format {
-        case "json": text = report.json(with: focus)
-        case "csv": text = report.csv(with: focus)
-        case "svg": text = report.svg()
-        default: text = report.table(with: focus)
+        if let countsFile {
+            let bytes = try CLI.readInput(countsFile, limit: 256 << 20)
+            if ledgerPath != nil { inputs.append(.init(name: CLI.displayName(countsFile), bytes: bytes)) }
+            let counts: CountsFile
+            do {
+                counts = try CountsFile.read(bytes, index: index)
+            } catch {
+                throw CLIFailure(code: .dataError, message: "\(CLI.displayName(countsFile)): \(error.message)")
+            }
+            if let text = flags["--max-plugins"]?.last, Int(text) != counts.bounds.maxPlugins {
+                throw CLIFailure(code: .usage, message: "--max-plugins \(text) differs from the counts file's bound (\(counts.bounds.maxPlugins)): the sensitivity is the file's")
+            }
+            bounds = counts.bounds
+            let report: PrivateReport
+            do {
+                report = try PrivateReport.release(counts.aggregates, index: index, epsilon: epsilon, delta: delta,
+                                                   bounds: bounds, using: &rng)
+            } catch {
+                throw CLIFailure(code: .usage, message: error.description)
+            }
+            if let ledgerPath {
+                try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: report, inputs: inputs, ldp: [])
+            }
+            text = render(report, format: format, focus: focus.flatMap(index.number(of:)))
+        } else {
+            let files = try inputFiles(operands)
+            var builder = ReportBuilder(index: index)
+            for file in files {
+                var hasher: SHA256? = ledgerPath == nil ? nil : SHA256()
+                var size = 0
+                try read(file, into: &builder, hasher: &hasher, size: &size)
+                if var h = hasher { inputs.append(.init(name: CLI.displayName(file), digest: h.finalize(), size: size)) }
+            }
+            if builder.payloads == 0 && builder.ldpPayloads == 0 {
+                let rejected = builder.rejected.values.reduce(0, +)
+                CLI.printError("report: no payload accepted from \(files.count) file\(files.count == 1 ? "" : "s") "
+                               + "(\(CLI.plural(builder.lines, "line")) read, \(rejected) rejected): the figures below are of no instance")
+            }
+            if release == "exact" {
+                if format == "counts" {
+                    let (agg, cut) = builder.boundedAggregates(bounds: bounds, using: &rng)
+                    if cut > 0 { CLI.printError("report: \(CLI.plural(cut, "instance")) had more than \(bounds.maxPlugins) plugins: a random \(bounds.maxPlugins) of each were kept") }
+                    text = agg.countsJSON(index: index, bounds: bounds)
+                } else {
+                    let report = builder.report(minInstances: minInstances)
+                    switch format {
+                    case "json": text = report.json(with: focus)
+                    case "csv": text = report.csv(with: focus)
+                    case "svg": text = report.svg()
+                    default: text = report.table(with: focus)
+                    }
+                }
+            } else {
+                let result: (report: PrivateReport, cut: Int)
+                do {
+                    result = try builder.privateReport(epsilon: epsilon, delta: delta, bounds: bounds, using: &rng)
+                } catch {
+                    throw CLIFailure(code: .usage, message: error.description)
+                }
+                if result.cut > 0 {
+                    CLI.printError("report: \(CLI.plural(result.cut, "instance")) had more than \(bounds.maxPlugins) plugins: "
+                                   + "a random \(bounds.maxPlugins) of each were counted (for the operator; not in the release)")
+                }
+                if let ledgerPath {
+                    try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: result.report, inputs: inputs,
+                                             ldp: result.report.ldp.map(\.mechanism.epsilon))
+                }
+                text = render(result.report, format: format, focus: focus.flatMap(index.number(of:)))
+            }
         }
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func render(_ report: PrivateReport, format: String, focus: Int?) -> String {
+        switch format {
+        case "json": report.json(with: focus)
+        case "csv": report.csv(with: focus)
+        case "svg": report.svg()
+        default: report.table(with: focus)
+        }
+    }
+
+    static func number(_ flags: [String: [String]], _ name: String, _ fallback: Double, _ rule: String,
+                       _ valid: (Double) -> Bool) throws(CLIFailure) -> Double {
+        guard let text = flags[name]?.last else { return fallback }
+        guard let value = Double(text), value.isFinite, valid(value) else {
+            throw CLIFailure(code: .usage, message: "\(name) needs \(rule) (got '\(text)')")
+        }
+        return value
     }
 
     /// The files the operands name: files as they are, a directory's `*.jsonl` files (sorted),
@@ -67,7 +202,11 @@ enum ReportCommand {
                 guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
                     throw CLIFailure(code: .noInput, message: "\(path): cannot be read")
                 }
-                files += names.filter { $0.hasSuffix(".jsonl") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                let found = names.filter { $0.hasSuffix(".jsonl") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                guard !found.isEmpty else {
+                    throw CLIFailure(code: .noInput, message: "\(path): a directory with no *.jsonl file")
+                }
+                files += found
             } else {
                 files.append(path)
             }
@@ -76,21 +215,25 @@ enum ReportCommand {
     }
 
     /// Feeds `path` to the builder a megabyte at a time: memory does not grow with the file.
-    static func read(_ path: String, into builder: inout ReportBuilder) throws(CLIFailure) {
+    /// With a hasher, the bytes are hashed on the way (the ledger's record of the input).
+    static func read(_ path: String, into builder: inout ReportBuilder, hasher: inout SHA256?, size: inout Int) throws(CLIFailure) {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }
         defer { if fd != STDIN_FILENO { close(fd) } }
-        let size = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let n = Foundation.read(fd, buffer.baseAddress, size)
+            let n = Foundation.read(fd, buffer.baseAddress, chunk)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CLIFailure(code: .noInput, message: "\(CLI.displayName(path)): read failed (errno \(errno))")
             }
             if n == 0 { break }
-            builder.feed(UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n))
+            let bytes = UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n)
+            hasher?.update(bytes)
+            size += n
+            builder.feed(bytes)
         }
         builder.endOfStream()
     }

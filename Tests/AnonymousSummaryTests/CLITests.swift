@@ -1,5 +1,6 @@
 import AnonymousSummary
 import Foundation
+import UsageReport
 import XCTest
 
 /// The command-line tool, run as a user runs it: output, standard error and exit status.
@@ -167,7 +168,7 @@ extension CLITests {
         try payloads(0..<6, #"{"type":"input","name":"kafka"}"#).write(to: dir.appendingPathComponent("a.jsonl"), atomically: true, encoding: .utf8)
         try payloads(6..<12, #"{"type":"input","name":"kafka"}"#).write(to: dir.appendingPathComponent("b.jsonl"), atomically: true, encoding: .utf8)
         try "not a payload: secret-text-4711\n".write(to: dir.appendingPathComponent("c.txt"), atomically: true, encoding: .utf8)
-        let result = try run(["report", "--format", "json", dir.path, "-"],
+        let result = try run(["report", "--release", "exact", "--format", "json", dir.path, "-"],
                               stdin: payloads(12..<14, #"{"type":"input","name":"kafka"}"#) + "secret-text-4711\n")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains(#""instances": 14"#), result.stdout)
@@ -179,26 +180,52 @@ extension CLITests {
     func testExitStatusesForAMissingFileAndForUsageErrors() throws {
         XCTAssertEqual(try run(["report", "no/such/file.jsonl"]).status, 66)
         XCTAssertEqual(try run(["report"]).status, 64)
-        XCTAssertEqual(try run(["report", "--format", "xml", "-"], stdin: "").status, 64)
-        XCTAssertEqual(try run(["report", "--min-instances", "0", "-"], stdin: "").status, 64)
-        XCTAssertEqual(try run(["report", "--with", "output/not_a_plugin", "-"], stdin: "").status, 64)
-        let ok = try run(["report", "--with", "output/aws_s3", "-"], stdin: "")
-        XCTAssertEqual(ok.status, 0)
-        XCTAssertTrue(ok.stdout.contains("What goes with output/aws_s3 (no instance uses it)"), ok.stdout)
+        for bad in [["--format", "xml"], ["--release", "exact", "--min-instances", "0"], ["--with", "output/not_a_plugin"],
+                    ["--min-instances", "5"], ["--release", "exact", "--epsilon", "1"], ["--release", "exact", "--budget-file", "x"],
+                    ["--format", "counts"], ["--budget", "2"], ["--epsilon", "0"], ["--epsilon", "inf"], ["--delta", "0.5"],
+                    ["--max-plugins", "0"], ["--release", "public"], ["--counts", "x.json"]] {
+            let r = try run(["report"] + bad + ["-"], stdin: "")
+            XCTAssertEqual(r.status, 64, "\(bad): \(r.stderr)")
+            XCTAssertFalse(r.stderr.isEmpty, "\(bad) says why")
+        }
+        let exact = try run(["report", "--release", "exact", "--with", "output/aws_s3", "-"], stdin: "")
+        XCTAssertEqual(exact.status, 0)
+        XCTAssertTrue(exact.stdout.contains("What goes with output/aws_s3 (no instance uses it)"), exact.stdout)
+        let dp = try run(["report", "--with", "output/aws_s3", "-"], stdin: "")
+        XCTAssertEqual(dp.status, 0)
+        XCTAssertTrue(dp.stdout.contains("What goes with output/aws_s3 ("), dp.stdout)
+        XCTAssertTrue(dp.stderr.contains("report: no payload accepted from 1 file (0 lines read, 0 rejected)"), dp.stderr)
     }
 
     func testEveryFormatRendersAndSVGIsSelfContained() throws {
         let input = payloads(0..<12, #"{"type":"input","name":"kafka"},{"type":"output","name":"aws_s3"}"#)
-        for format in ["table", "json", "csv", "svg"] {
-            let result = try run(["report", "--format", format, "-"], stdin: input)
-            XCTAssertEqual(result.status, 0, format)
-            XCTAssertTrue(result.stdout.contains("aws_s3"), format)
+        for release in ["exact", "dp"] {
+            for format in ["table", "json", "csv", "svg"] {
+                let result = try run(["report", "--release", release, "--format", format, "--min-instances", "1", "-"].filter {
+                    release == "exact" || ($0 != "--min-instances" && $0 != "1")
+                }, stdin: input)
+                XCTAssertEqual(result.status, 0, format)
+                // The private release names every catalogue plugin in JSON and CSV; the table and
+                // SVG show only what passes the display threshold (12 instances do not).
+                if release == "exact" || format == "json" || format == "csv" {
+                    XCTAssertTrue(result.stdout.contains("aws_s3"), "\(release) \(format)")
+                }
+                let first = result.stdout.split(separator: "\n").first.map(String.init) ?? ""
+                if release == "exact" {
+                    XCTAssertTrue(first.contains("NOT FOR PUBLICATION"), "\(format): \(first)")
+                } else {
+                    XCTAssertFalse(result.stdout.contains("NOT FOR PUBLICATION"), format)
+                }
+            }
+            let svg = try run(["report", "--release", release, "--format", "svg", "-"], stdin: input).stdout
+            XCTAssertTrue(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+            XCTAssertFalse(svg.contains("href"), "no external resource")
+            let json = try run(["report", "--release", release, "--format", "json", "-"], stdin: input).stdout
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            XCTAssertEqual(object["release"] as? String, release)
         }
-        let svg = try run(["report", "--format", "svg", "-"], stdin: input).stdout
-        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
-        XCTAssertFalse(svg.contains("href"), "no external resource")
-        let json = try run(["report", "--format", "json", "-"], stdin: input).stdout
-        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)))
+        let table = try run(["report", "-"], stdin: input).stdout
+        XCTAssertTrue(table.hasPrefix("Differentially private release: ε = 1.000"), table)
     }
 }
 
@@ -215,5 +242,81 @@ extension CLITests {
         let r = try run(["summarise", path])
         XCTAssertEqual(r.status, 65)
         XCTAssertTrue(r.stderr.hasPrefix("\(path):1:1: input is 68157440 bytes, more than the limit of 67108864 (refused unread)"), r.stderr)
+    }
+}
+
+/// The private release's ledger and counts file, through the tool.
+extension CLITests {
+    func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)").path
+    }
+
+    /// Releases are charged to the ledger until the next would pass the cap: that one prints
+    /// nothing, exits 65, says why, and leaves the ledger as it was.
+    func testTheLedgerRefusesTheReleaseThatWouldPassItsBudget() throws {
+        let ledger = temporaryPath("ledger")
+        defer { try? FileManager.default.removeItem(atPath: ledger) }
+        let input = payloads(0..<30, #"{"type":"input","name":"kafka"}"#)
+        // ε = 1 a release at δ = 1e-7: two compose to ρ = 2ρ₁, three to 3ρ₁.
+        let rho1 = PrivacyAccounting.rho(epsilon: 1, delta: 1e-7)
+        let cap = (PrivacyAccounting.epsilon(rho: 2 * rho1, delta: 1e-7) + PrivacyAccounting.epsilon(rho: 3 * rho1, delta: 1e-7)) / 2
+        var released = 0
+        for attempt in 0..<3 {
+            let r = try run(["report", "--budget-file", ledger, "--budget", String(cap), "--format", "json", "-"], stdin: input)
+            if attempt < 2 {
+                XCTAssertEqual(r.status, 0, r.stderr)
+                XCTAssertTrue(r.stderr.contains("charged to \(ledger)"), r.stderr)
+                released += 1
+            } else {
+                XCTAssertEqual(r.status, 65, r.stderr)
+                XCTAssertEqual(r.stdout, "", "a refused release prints nothing")
+                XCTAssertTrue(r.stderr.contains("refused"), r.stderr)
+                XCTAssertTrue(r.stderr.contains("over the ledger's budget"), r.stderr)
+            }
+        }
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ledger))) as? [String: Any])
+        let releases = try XCTUnwrap(object["releases"] as? [[String: Any]])
+        XCTAssertEqual(releases.count, released)
+        let inputs = try XCTUnwrap(releases[0]["inputs"] as? [[String: Any]])
+        XCTAssertEqual(inputs.first?["sha256"] as? String, SHA256.hash(Array(input.utf8)).map { String(format: "%02x", $0) }.joined())
+        XCTAssertEqual((releases[1]["rho"] as? Double) ?? 0, (releases[0]["rho"] as? Double) ?? 1)
+        // The cap recorded is the one later releases meet without --budget.
+        let again = try run(["report", "--budget-file", ledger, "-"], stdin: input)
+        XCTAssertEqual(again.status, 65, again.stderr)
+        // A ledger this tool did not write is not trusted.
+        try "{\"releases\": []}".write(toFile: ledger, atomically: true, encoding: .utf8)
+        let foreign = try run(["report", "--budget-file", ledger, "-"], stdin: input)
+        XCTAssertEqual(foreign.status, 65)
+        XCTAssertTrue(foreign.stderr.contains("not a privacy ledger"), foreign.stderr)
+    }
+
+    /// `--release exact --format counts` writes the bounded counts; `--counts` releases them
+    /// with noise; a counts file that is not exactly the shape is refused with its place named.
+    func testCountsMadeExactlyAreReleasedWithNoise() throws {
+        let counts = temporaryPath("counts")
+        defer { try? FileManager.default.removeItem(atPath: counts) }
+        let input = payloads(0..<300, #"{"type":"input","name":"kafka"},{"type":"output","name":"aws_s3"}"#)
+        let made = try run(["report", "--release", "exact", "--format", "counts", "-"], stdin: input)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        try made.stdout.write(toFile: counts, atomically: true, encoding: .utf8)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["instances"] as? Int, 300)
+        let released = try run(["report", "--counts", counts, "--format", "json"])
+        XCTAssertEqual(released.status, 0, released.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(released.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["release"] as? String, "dp")
+        let instances = try XCTUnwrap((report["instances"] as? [String: Any])?["estimate"] as? Int)
+        XCTAssertLessThan(abs(instances - 300), 150, "noisy, near the truth")
+        let table = try run(["report", "--counts", counts])
+        XCTAssertTrue(table.stdout.contains("aws_s3"), table.stdout)
+        for (bad, place) in [("\"instances\": 300", "\"instances\": -1"), ("\"instances\": 300", "\"instances\": true"),
+                             ("\"name\": \"kafka\"", "\"name\": \"secret-name\""), ("\"max_plugins\": 8", "\"max_plugins\": 1"),
+                             ("\"version\": 1", "\"version\": 2"), ("\"conflicts\"", "\"extra\": 1, \"conflicts\"")] {
+            try made.stdout.replacingOccurrences(of: bad, with: place).write(toFile: counts, atomically: true, encoding: .utf8)
+            let r = try run(["report", "--counts", counts])
+            XCTAssertEqual(r.status, 65, "\(place): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix(counts + ": "), r.stderr)
+            XCTAssertFalse(r.stderr.contains("secret-name"), "a name from the file is never echoed")
+        }
     }
 }

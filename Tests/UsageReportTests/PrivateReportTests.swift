@@ -1,0 +1,333 @@
+import AnonymousSummary
+import Foundation
+import SummaryChecks
+@testable import UsageReport
+import XCTest
+
+/// The private release: its accounting, its sensitivities, that every figure is noised, and the
+/// attacks that broke the k-threshold, now failing.
+final class PrivateReportTests: XCTestCase {
+    static let benthos = CatalogIndex()
+
+    /// A small catalogue for the attack (41 plugins, 820 pairs), so 200 releases stay cheap; the
+    /// noise does not depend on the catalogue's size, only on the bounds and the budget.
+    static let small: CatalogIndex = {
+        let inputs: [StaticString] = ["in0", "in1", "in2", "in3", "in4", "in5", "in6", "in7", "in8", "in9", "in_rare"]
+        let processors: [StaticString] = ["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9",
+                                          "p10", "p11", "p12", "p13", "p14", "p15", "p16", "p17", "p18", "p19"]
+        let outputs: [StaticString] = ["o0", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9"]
+        let plugins = inputs.map { ComponentCatalog.Plugin(.input, $0) } + processors.map { ComponentCatalog.Plugin(.processor, $0) }
+            + outputs.map { ComponentCatalog.Plugin(.output, $0) }
+        let catalog = ComponentCatalog(layout: .init(mainConfig: [.init([.field("input")], .input)], resources: [], stream: []),
+                                       reservedFields: [:], reservedChildren: [:], plugins: plugins)
+        return CatalogIndex(catalog: catalog)
+    }()
+
+    static func line(_ n: Int, uptime: Int = 600, _ components: [String], unlisted: [String] = [], malformed: [String] = []) -> String {
+        let hex = String(n, radix: 16)
+        let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - hex.count) + hex
+        let comps = components.map { c -> String in
+            let parts = c.split(separator: "/")
+            return #"{"type":"\#(parts[0])","name":"\#(parts[1])"}"#
+        }
+        var text = #"{"id":"\#(id)","uptime":\#(uptime),"components":[\#(comps.joined(separator: ","))]"#
+        if !unlisted.isEmpty { text += #","unlisted":{"# + unlisted.map { #""\#($0)":2"# }.joined(separator: ",") + "}" }
+        if !malformed.isEmpty { text += #","malformed":{"# + malformed.map { #""\#($0)":1"# }.joined(separator: ",") + "}" }
+        return text + "}"
+    }
+
+    static func builder(_ lines: [String], index: CatalogIndex) -> ReportBuilder {
+        var b = ReportBuilder(index: index)
+        b.add(text: Array(lines.joined(separator: "\n").utf8))
+        return b
+    }
+
+    // MARK: Accounting
+
+    /// ρ of a release is the sum over its groups of Δ²/(2σ²) (plus the multivariate slack), read
+    /// from the σ² actually sampled; it stays within the budget (ε, δ) allows; each Δ² is the
+    /// documented one; and every group is present.
+    func testTheReleaseSpendsWhatItsNoiseCostsAndNoMore() throws {
+        let lines = (0..<50).map { Self.line($0, ["input/kafka", "processor/mapping", "output/aws_s3"]) }
+        let b = Self.builder(lines, index: Self.benthos)
+        var g = SplitMix64(seed: 1)
+        for (epsilon, delta, c) in [(1.0, 1e-7, 8), (0.5, 1e-9, 4), (4.0, 1e-6, 12), (1.0, 1e-7, 2)] {
+            let (report, _) = try b.privateReport(epsilon: epsilon, delta: delta, bounds: ContributionBounds(maxPlugins: c), using: &g)
+            XCTAssertEqual(report.groups.map(\.group), FigureGroup.allCases)
+            var sum = 0.0
+            for group in report.groups {
+                XCTAssertEqual(group.rho, Double(group.sensitivitySquared) / (2 * group.noise.variance))
+                XCTAssertLessThanOrEqual(group.rho, group.group.budgetShare * report.rhoBudget * (1 + 1e-12), "\(group.group)")
+                sum += group.rho
+            }
+            let expected: [FigureGroup: Int] = [.instances: 1, .uptime: 1, .conflicts: 1, .plugins: c, .components: c * 16,
+                                                .kinds: 18, .pairs: c * (c - 1) / 2]
+            for group in report.groups { XCTAssertEqual(group.sensitivitySquared, expected[group.group], "\(group.group)") }
+            let slack = PrivacyAccounting.multivariateSlack(coordinates: report.groups.reduce(0) { $0 + $1.coordinates },
+                                                            smallestVariance: report.groups.map(\.noise.variance).min()!)
+            XCTAssertEqual(report.rhoSpent, sum + slack, accuracy: 1e-15)
+            XCTAssertLessThanOrEqual(report.rhoSpent, report.rhoBudget)
+            XCTAssertGreaterThan(report.rhoSpent, 0.99 * report.rhoBudget, "the budget is used, not wasted")
+            XCTAssertLessThanOrEqual(report.epsilonSpent, epsilon * (1 + 1e-6))
+            XCTAssertLessThanOrEqual(PrivacyAccounting.delta(rho: report.rhoSpent, epsilon: epsilon), delta * (1 + 1e-6))
+        }
+    }
+
+    /// The conversion from ρ to (ε, δ) is never more generous than it can be: below the looser
+    /// Bun–Steinke bound, and above the exact curve of the Gaussian mechanism (which is itself
+    /// ρ-zCDP, so no valid conversion can claim a smaller δ for it).
+    func testTheConversionSitsBetweenTheGaussianCurveAndBunSteinke() {
+        func phi(_ x: Double) -> Double { x >= 0 ? 1 - LDPEstimator.upperTail(x) : LDPEstimator.upperTail(-x) }
+        for rho in [0.001, 0.0202, 0.1, 0.5, 3.0] {
+            for delta in [1e-5, 1e-7, 1e-9] {
+                let epsilon = PrivacyAccounting.epsilon(rho: rho, delta: delta)
+                XCTAssertLessThanOrEqual(epsilon, PrivacyAccounting.epsilonBunSteinke(rho: rho, delta: delta), "ρ \(rho) δ \(delta)")
+                let mu = (2 * rho).squareRoot()
+                let gaussianDelta = phi(-epsilon / mu + mu / 2) - Elementary.exp(epsilon) * phi(-epsilon / mu - mu / 2)
+                XCTAssertLessThanOrEqual(gaussianDelta, delta * 1.000_001, "ρ \(rho) δ \(delta): the conversion claims less than a Gaussian gives")
+                XCTAssertLessThan(PrivacyAccounting.rho(epsilon: epsilon, delta: delta), rho * 1.000_01)
+            }
+        }
+        XCTAssertEqual(Elementary.log(Elementary.exp(1.234)), 1.234, accuracy: 1e-14)
+        XCTAssertEqual(Elementary.log(1e-7), -16.118_095_650_958_32, accuracy: 1e-12)
+    }
+
+    // MARK: Sensitivity
+
+    /// Adding one instance, whatever its payloads, changes each group's vector of bounded counts
+    /// by at most its Δ in L2 norm, and an instance built for it reaches Δ exactly.
+    func testOneInstanceMovesEachGroupByAtMostItsSensitivity() throws {
+        let index = Self.benthos
+        let bounds = ContributionBounds()
+        var g = SplitMix64(seed: 42)
+        let names = index.names.map { "\($0.kind.rawValue)/\($0.name)" }
+        let kinds = CatalogIndex.kinds.map(\.rawValue)
+        func random(_ count: Int) -> [String] {
+            (0..<count).flatMap { _ in Array(repeating: names[g.int(names.count)], count: 1 + g.int(3)) }
+        }
+        var reachedAll = false
+        for trial in 0..<120 {
+            // A population whose instances have at most C plugins each (so its bounded counts
+            // need no random draw), and one more instance of any size.
+            var lines: [String] = []
+            for n in 0..<g.int(30) {
+                lines.append(Self.line(n, uptime: g.int(700_000), random(g.int(4)),
+                                       unlisted: g.next() & 3 == 0 ? [kinds[g.int(9)]] : []))
+            }
+            let maximal = trial % 10 == 0
+            let extra: [String]
+            if maximal {
+                // More than C plugins, each more than M times, every kind unlisted and malformed, two disagreeing payloads.
+                let many = (0..<(bounds.maxPlugins + 3)).map { names[($0 * 37 + trial) % names.count] }
+                extra = [Self.line(999_999, uptime: 9, many.flatMap { Array(repeating: $0, count: bounds.maxComponents + 2) },
+                                   unlisted: kinds, malformed: kinds),
+                         Self.line(999_999, uptime: 5, ["input/kafka"])]
+            } else {
+                extra = [Self.line(999_999, uptime: g.int(900_000), random(g.int(25)),
+                                   unlisted: g.next() & 1 == 0 ? [kinds[g.int(9)]] : [],
+                                   malformed: g.next() & 1 == 0 ? Array(kinds.prefix(g.int(10))) : [])]
+            }
+            var g1 = SplitMix64(seed: UInt64(trial)), g2 = SplitMix64(seed: UInt64(trial))
+            let before = Self.builder(lines, index: index).boundedAggregates(bounds: bounds, using: &g1).aggregates
+            let after = Self.builder(lines + extra, index: index).boundedAggregates(bounds: bounds, using: &g2).aggregates
+            func d2(_ x: [Int], _ y: [Int]) -> Int { zip(x, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+            var pairKeys = Set(before.pairs.keys)
+            pairKeys.formUnion(after.pairs.keys)
+            let moved: [FigureGroup: Int] = [
+                .instances: d2([before.instances], [after.instances]),
+                .uptime: d2(before.uptime, after.uptime),
+                .conflicts: d2([before.conflicts], [after.conflicts]),
+                .plugins: d2(before.pluginInstances, after.pluginInstances),
+                .components: d2(before.components, after.components),
+                .kinds: d2(before.unlisted + before.malformed, after.unlisted + after.malformed),
+                .pairs: pairKeys.reduce(0) { let d = (after.pairs[$1] ?? 0) - (before.pairs[$1] ?? 0); return $0 + d * d },
+            ]
+            for group in FigureGroup.allCases {
+                let bound = group.sensitivitySquared(bounds, ldpGroups: 0)
+                XCTAssertLessThanOrEqual(moved[group] ?? .max, bound, "trial \(trial): \(group)")
+                if maximal { XCTAssertEqual(moved[group], bound, "trial \(trial): \(group) should reach its bound") }
+            }
+            if maximal { reachedAll = true }
+        }
+        XCTAssertTrue(reachedAll)
+    }
+
+    // MARK: Every figure is noised
+
+    /// Flattens a JSON value into path → number, keying array elements by their names (plugins
+    /// by type/name, pairs by both) so that renderings with different noise line up.
+    static func numbers(_ value: Any, _ path: String, into out: inout [String: Double]) {
+        if let object = value as? [String: Any] {
+            for (key, v) in object { numbers(v, path + "." + key, into: &out) }
+        } else if let array = value as? [Any] {
+            for (i, element) in array.enumerated() {
+                var key = String(i)
+                if let o = element as? [String: Any] {
+                    if let t = o["type"] as? String { key = t + "/" + ((o["name"] as? String) ?? "") }
+                    if let a = o["a"] as? [String: Any], let b = o["b"] as? [String: Any] {
+                        key = "\(a["type"] ?? "")/\(a["name"] ?? "")+\(b["type"] ?? "")/\(b["name"] ?? "")"
+                    }
+                    if let f = o["figures"] as? String { key = f }
+                }
+                numbers(element, path + "[" + key + "]", into: &out)
+            }
+        } else if let n = value as? NSNumber, String(cString: n.objCType) != "c" {
+            out[path] = n.doubleValue
+        }
+    }
+
+    /// Six releases of one population with different noise: every number of the JSON that is not
+    /// a public parameter differs in at least one of them. A figure published without noise
+    /// would be the same six times.
+    func testEveryPublishedNumberCarriesNoise() throws {
+        var g0 = SplitMix64(seed: 3)
+        var lines: [String] = []
+        let common = ["input/kafka", "input/generate", "processor/mapping", "processor/log", "output/aws_s3", "output/stdout"]
+        for n in 0..<3_000 {
+            let pick = (0..<3).map { _ in common[g0.int(6)] }
+            lines.append(Self.line(n, uptime: g0.int(900_000), pick, unlisted: n % 7 == 0 ? ["processor"] : []))
+        }
+        lines.append(Self.line(1, uptime: 5, ["input/kafka"]))  // a conflict
+        // A group of 300 LDP payloads with random bits (the last hex digit ends in two 0 bits: padding).
+        let hexDigits = Array("0123456789abcdef")
+        let width = (Self.benthos.layout.width + 3) / 4
+        let ldpLines = (0..<300).map { n -> String in
+            let bits = String((0..<width).map { i in i == width - 1 ? hexDigits[4 * g0.int(4)] : hexDigits[g0.int(16)] })
+            let hex = String(0x100000 + n, radix: 16)
+            return #"{"id":"00000000-0000-4000-8000-000000\#(hex)","uptime":3600,"mechanism":"oue","epsilon":1.0986122886681098,"#
+                + #""catalog":"\#(Self.benthos.layout.fingerprint)","bits":"\#(bits)"}"#
+        }
+        let b = Self.builder(lines + ldpLines, index: Self.benthos)
+        var renders: [[String: Double]] = []
+        for seed in 0..<6 as Range<UInt64> {
+            var g = SplitMix64(seed: 100 + seed)
+            let (report, _) = try b.privateReport(using: &g)
+            let text = report.json()
+            guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+                return XCTFail("not JSON: " + String(text.suffix(from: text.index(text.startIndex, offsetBy: 85_150)).prefix(900)))
+            }
+            var flat: [String: Double] = [:]
+            Self.numbers(json, "", into: &flat)
+            renders.append(flat)
+        }
+        let parameters = [".version", ".privacy.", ".pairs_display_threshold", ".ldp[0].epsilon", ".ldp[0].p", ".ldp[0].q"]
+        var checked = 0
+        for (path, value) in renders[0] where !parameters.contains(where: { path.hasPrefix($0) }) {
+            let all = renders.compactMap { $0[path] }
+            guard all.count == renders.count else { continue }  // a pair shown in only some releases
+            // A share or interval end clipped to 0 or 1 is a function of noisy values that can
+            // repeat; the count it comes from is checked on its own.
+            if all.allSatisfy({ $0 == 0 || $0 == 1 }) && (path.contains(".share") || path.contains(".ci95") || path.contains(".ldp")) { continue }
+            XCTAssertTrue(all.contains { $0 != value }, "\(path) is \(value) in six releases: not noised")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 1_000)
+        XCTAssertNotNil(renders[0][".instances.estimate"])
+        XCTAssertNotNil(renders[0][".ldp[0].instances.estimate"], "the LDP group's size is published noised")
+    }
+
+    // MARK: The attacks of the issue
+
+    /// 500 ordinary instances, one that uses a rare input and three processors and an output no
+    /// one else uses, and `fakes` fake instances naming every catalogue plugin. The attacker knows
+    /// everything but the rare instance exactly (the others' bounded counts, the fakes' kept
+    /// plugins included) and reads the release. Two attacks: plugins whose residual count is at
+    /// least ½; and, knowing the target uses the rare input and four other plugins, the four with
+    /// the highest combined evidence from the plugin and pair residuals.
+    func attack(fakes: Int, releases: Int, epsilon: Double, noiseless: Bool = false) throws -> (private: Int, exact: Bool) {
+        let index = Self.small
+        var g0 = SplitMix64(seed: 9)
+        var lines: [String] = []
+        for n in 0..<500 {
+            var comps = ["input/in\(g0.int(5))"]
+            for _ in 0...g0.int(3) { comps.append("processor/p\(g0.int(10))") }
+            comps.append("output/o\(g0.int(5))")
+            lines.append(Self.line(n, uptime: 90_000, comps))
+        }
+        let target = ["input/in_rare", "processor/p15", "processor/p16", "processor/p17", "output/o8"]
+        lines.append(Self.line(100_000, uptime: 90_000, target))
+        let everything = index.names.map { "\($0.kind.rawValue)/\($0.name)" }
+        for f in 0..<fakes { lines.append(Self.line(200_000 + f, uptime: 90_000, everything)) }
+        let b = Self.builder(lines, index: index)
+        let truth = Set(target.map { t in index.names.firstIndex { "\($0.kind.rawValue)/\($0.name)" == t }! })
+        let rare = index.names.firstIndex { $0.name == "in_rare" }!
+
+        // The exact report (k = 10): the fakes lift every pair with the rare input to `fakes`,
+        // so the target's pairs are the ones at fakes + 1.
+        let exact = b.report(minInstances: 10)
+        var guessed: Set<Int> = [rare]
+        for p in exact.pairs(with: index.names[rare]) where p.instances - fakes >= 1 {
+            guessed.insert(index.number(of: p.b)!)
+        }
+        let exactSucceeds = guessed == truth
+
+        var successes = 0
+        for r in 0..<releases {
+            var g = SplitMix64(seed: UInt64(1_000 + r))
+            let (agg, _) = b.boundedAggregates(bounds: ContributionBounds(), using: &g)
+            // What the attacker knows: everything but the target's own (unbounded: it has 5 plugins) contribution.
+            var rest = agg
+            for p in truth { rest.pluginInstances[p] -= 1 }
+            for p in truth { for q in truth where p < q { rest.pairs[Aggregates.pairKey(p, q)]! -= 1 } }
+            let report = try PrivateReport.release(agg, index: index, epsilon: epsilon, using: &g)
+            // `noiseless`: the same release without its noise (the bounded exact counts), to show
+            // that the attacker is not toothless.
+            let plugins = noiseless ? agg.pluginInstances.map(Int64.init) : report.pluginInstances
+            func pairCount(_ a: Int, _ b: Int) -> Int64 {
+                noiseless ? Int64(agg.pairs[Aggregates.pairKey(a, b)] ?? 0) : report.pairs[report.pairIndex(a, b)]
+            }
+            let residual = (0..<index.count).map { Double(plugins[$0]) - Double(rest.pluginInstances[$0]) }
+            let threshold = Set((0..<index.count).filter { residual[$0] >= 0.5 })
+            let vp = report.noise(.plugins).noise.variance, vq = report.noise(.pairs).noise.variance
+            let scores = (0..<index.count).filter { $0 != rare }.map { p -> (Int, Double) in
+                let pairResidual = Double(pairCount(rare, p)) - Double(rest.pairs[Aggregates.pairKey(rare, p)] ?? 0)
+                return (p, residual[p] / vp + pairResidual / vq)
+            }.sorted { $0.1 > $1.1 }
+            let top = Set(scores.prefix(4).map(\.0) + [rare])
+            if threshold == truth || top == truth { successes += 1 }
+        }
+        return (successes, exactSucceeds)
+    }
+
+    func testFakeInstancesNoLongerRevealARareInstance() throws {
+        for fakes in [9, 50] {
+            let (successes, exact) = try attack(fakes: fakes, releases: 200, epsilon: 1)
+            XCTAssertTrue(exact, "\(fakes) fakes: the attack recovers the rare instance from the exact view")
+            XCTAssertLessThanOrEqual(successes, 10, "\(fakes) fakes: the private release gave the rare instance away in \(successes) of 200")
+            print("attack with \(fakes) fakes: exact view recovered the instance; private release (ε = 1) in \(successes) of 200 releases")
+        }
+    }
+
+    /// The same attacker is not toothless: on the same release without its noise (the bounded
+    /// counts, fakes cut to C plugins and all) it recovers the instance every time.
+    func testTheAttackerSucceedsWithoutTheNoise() throws {
+        for fakes in [9, 50] {
+            let (successes, _) = try attack(fakes: fakes, releases: 20, epsilon: 1, noiseless: true)
+            XCTAssertEqual(successes, 20, "\(fakes) fakes, no noise: the attack should work")
+        }
+    }
+
+    // MARK: Counts in, release out
+
+    /// The counts file of the bounded aggregates releases the same figures (up to noise) as the
+    /// payloads they came from: same noise seed, same release.
+    func testACountsFileCarriesEveryBoundedCount() throws {
+        var g = SplitMix64(seed: 5)
+        let lines = (0..<40).map { Self.line($0, uptime: 7_200 * $0, ["input/kafka", "processor/mapping", "processor/mapping", "output/aws_s3"],
+                                              unlisted: $0 % 3 == 0 ? ["output"] : []) }
+        let b = Self.builder(lines, index: Self.benthos)
+        let (agg, _) = b.boundedAggregates(bounds: ContributionBounds(), using: &g)
+        let text = agg.countsJSON(index: Self.benthos, bounds: ContributionBounds())
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        XCTAssertEqual(object["instances"] as? Int, 40)
+        XCTAssertEqual((object["pairs"] as? [Any])?.count, 3)
+        XCTAssertEqual((object["plugins"] as? [[String: Any]])?.first { $0["name"] as? String == "mapping" }?["components"] as? Int, 80)
+        XCTAssertEqual(((object["kinds"] as? [[String: Any]])?.first)?["unlisted"] as? Int, 14)
+        XCTAssertTrue(text.contains("NOT FOR PUBLICATION"))
+    }
+}
+
+extension SplitMix64 {
+    /// A uniform Int in 0..<n.
+    mutating func int(_ n: Int) -> Int { Int(next(upperBound: UInt64(n))) }
+}
