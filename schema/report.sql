@@ -12,6 +12,9 @@
 -- Instances: payloads grouped by id, the greatest uptime standing (ties: the smaller text).
 -- Pairs are named with a before b in text order of (type, name).
 
+DROP VIEW IF EXISTS report_counts_pairs;
+DROP VIEW IF EXISTS report_counts_plugins;
+DROP VIEW IF EXISTS report_bounded;
 DROP VIEW IF EXISTS report_suppressed;
 DROP VIEW IF EXISTS report_pairs;
 DROP VIEW IF EXISTS report_plugins;
@@ -19,8 +22,9 @@ DROP VIEW IF EXISTS report_usage;
 DROP VIEW IF EXISTS report_instances;
 DROP VIEW IF EXISTS report_params;
 
--- K: no published figure rests on fewer instances than this.
-CREATE VIEW report_params AS SELECT 10 AS min_instances;
+-- K: no figure of the exact views rests on fewer instances than this. C and M: the contribution
+-- bounds of the counts views (report_counts_*), which feed `report --counts` (see below).
+CREATE VIEW report_params AS SELECT 10 AS min_instances, 8 AS max_plugins, 4 AS max_components;
 
 -- One row an instance: the payload with the greatest uptime for each id.
 CREATE VIEW report_instances AS
@@ -85,3 +89,37 @@ WITH used AS (SELECT DISTINCT id, type, name FROM report_usage),
          GROUP BY a.type, a.name, b.type, b.name)
 SELECT (SELECT COUNT(*) FROM per_plugin, report_params AS k WHERE instances < k.min_instances) AS plugins,
        (SELECT COUNT(*) FROM together, report_params AS k WHERE instances < k.min_instances) AS pairs;
+
+-- Exact counts under the contribution bounds, for the counts file that `anonymous-summary report
+-- --counts FILE` releases with differential privacy (schema/report-counts.schema.json). They are
+-- exact: not for publication. SQL adds no noise (a SQL engine's random numbers are not fit for
+-- it); random() here only picks which C plugins an instance with more than C keeps, which
+-- decides nothing about privacy (any choice made from the instance's own data keeps the bound).
+-- Each instance keeps at most max_plugins distinct plugins, and at most max_components
+-- components of each.
+CREATE VIEW report_bounded AS
+WITH per_instance AS (
+         SELECT id, type, name, COUNT(*) AS components
+         FROM report_usage
+         GROUP BY id, type, name),
+     ranked AS (
+         SELECT id, type, name, components,
+                ROW_NUMBER() OVER (PARTITION BY id ORDER BY random()) AS rank_in_id
+         FROM per_instance)
+SELECT r.id, r.type, r.name,
+       CASE WHEN r.components < k.max_components THEN r.components ELSE k.max_components END AS components
+FROM ranked AS r, report_params AS k
+WHERE r.rank_in_id <= k.max_plugins;
+
+CREATE VIEW report_counts_plugins AS
+SELECT type, name, COUNT(*) AS instances, SUM(components) AS components
+FROM report_bounded
+GROUP BY type, name
+ORDER BY type, name;
+
+CREATE VIEW report_counts_pairs AS
+SELECT a.type AS a_type, a.name AS a_name, b.type AS b_type, b.name AS b_name, COUNT(*) AS instances
+FROM report_bounded AS a
+JOIN report_bounded AS b ON a.id = b.id AND (a.type < b.type OR (a.type = b.type AND a.name < b.name))
+GROUP BY a.type, a.name, b.type, b.name
+ORDER BY a.type, a.name, b.type, b.name;

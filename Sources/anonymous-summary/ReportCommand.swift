@@ -91,7 +91,7 @@ enum ReportCommand {
             focus = plugin
         }
         var bounds = ContributionBounds(maxPlugins: maxPlugins)
-        var rng = SystemRandomNumberGenerator()
+        var rng = BufferedSystemRandom()
 
         // The input: a counts file, or payload lines.
         var inputs: [PrivacyLedger.Input] = []

@@ -15,8 +15,11 @@ let topUsage = """
                                    run the telemetry sender for a config until interrupted
       status [--disable-telemetry] [--endpoint URL]
                                    say whether telemetry would be on, and what decided
-      report [--min-instances K] [--format table|json|csv|svg] [--with KIND/NAME] FILE…|DIR|-
-                                   plugin frequencies and pairings from collected payloads
+      report [--release dp|exact] [--format table|json|csv|svg|counts] [--with KIND/NAME]
+             [--epsilon E] [--delta D] [--max-plugins C] [--budget-file F [--budget E]]
+             [--min-instances K] (FILE…|DIR|- | --counts FILE)
+                                   plugin frequencies and pairings from collected payloads,
+                                   differentially private unless --release exact
     COMMAND --help prints a command's usage; --version the package's version.
     Exit status: 0 ok, 64 usage, 65 bad config (FILE:LINE:COLUMN: message on standard error),
     66 missing file.
@@ -55,6 +58,7 @@ do {
         }.joined())
     case "bench": try BenchCommand.run(rest)
     case "ldp-simulate": try LDPSimulateCommand.run(rest)
+    case "dp-simulate": try DPSimulateCommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
     case "report": try ReportCommand.run(rest)

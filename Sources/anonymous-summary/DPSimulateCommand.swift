@@ -1,0 +1,68 @@
+import AnonymousSummary
+import Foundation
+import UsageReport
+
+/// `anonymous-summary dp-simulate [--releases R] [--epsilon E] [--delta D] [--max-plugins C] FILE`:
+/// the private release's accuracy, measured. Reads a payload file (a generated population),
+/// releases it R times with fresh noise from the system CSPRNG, and prints one JSON line with,
+/// for the plugin whose share is nearest 10% and the pair whose share is nearest 5% (and over all
+/// plugins used by at least 1% of instances), the 95th percentile of the error of the published
+/// share, and how often the published 95% interval held the truth. Behind `Scripts/bench
+/// report-utility`; not part of the user-facing tool.
+enum DPSimulateCommand {
+    static let usage = "usage: anonymous-summary dp-simulate [--releases R] [--epsilon E] [--delta D] [--max-plugins C] FILE"
+
+    static func run(_ arguments: [String]) throws(CLIFailure) {
+        let (flags, operands) = try CLI.split(arguments, flags: [], valued: ["--releases", "--epsilon", "--delta", "--max-plugins"], usage: usage)
+        guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
+        let releases = Int(flags["--releases"]?.last ?? "200") ?? 200
+        let epsilon = Double(flags["--epsilon"]?.last ?? "1") ?? 1
+        let delta = Double(flags["--delta"]?.last ?? "1e-7") ?? 1e-7
+        let bounds = ContributionBounds(maxPlugins: Int(flags["--max-plugins"]?.last ?? "") ?? ContributionBounds.defaultMaxPlugins)
+        var builder = ReportBuilder()
+        var hasher: SHA256?
+        var size = 0
+        try ReportCommand.read(operands[0], into: &builder, hasher: &hasher, size: &size)
+        var rng = BufferedSystemRandom()
+        // The truth the releases are judged against: the bounded counts (the bound's own bias
+        // is the operator's choice of C, measured apart as `cut`).
+        let (agg, cut) = builder.boundedAggregates(bounds: bounds, using: &rng)
+        let n = Double(agg.instances)
+        guard n > 0 else { throw CLIFailure(code: .dataError, message: "\(operands[0]): no instance") }
+        let shares = agg.pluginInstances.map { Double($0) / n }
+        let plugin = shares.indices.min { abs(shares[$0] - 0.10) < abs(shares[$1] - 0.10) } ?? 0
+        let pair = agg.pairs.keys.min { abs(Double(agg.pairs[$0]!) / n - 0.05) < abs(Double(agg.pairs[$1]!) / n - 0.05) }
+        let (pa, pb) = pair.map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) } ?? (0, 1)
+        let pairShare = Double(agg.pairs[Aggregates.pairKey(pa, pb)] ?? 0) / n
+        let common = shares.indices.filter { shares[$0] >= 0.01 }
+        var pluginErrors: [Double] = [], pairErrors: [Double] = [], allErrors: [Double] = []
+        var pluginCovered = 0, pairCovered = 0
+        let clock = ContinuousClock()
+        var seconds = 0.0
+        for _ in 0..<releases {
+            let start = clock.now
+            let report: PrivateReport
+            do {
+                report = try PrivateReport.release(agg, index: builder.index, epsilon: epsilon, delta: delta, bounds: bounds, using: &rng)
+            } catch {
+                throw CLIFailure(code: .usage, message: error.description)
+            }
+            seconds += BenchCommand.seconds(clock.now - start)
+            let s = report.share(of: report.pluginInstances[plugin], .plugins)
+            pluginErrors.append(abs(s.estimate - shares[plugin]))
+            if s.low <= shares[plugin] && shares[plugin] <= s.high { pluginCovered += 1 }
+            let ps = report.share(of: report.pairs[report.pairIndex(pa, pb)], .pairs)
+            pairErrors.append(abs(ps.estimate - pairShare))
+            if ps.low <= pairShare && pairShare <= ps.high { pairCovered += 1 }
+            for p in common { allErrors.append(abs(report.share(of: report.pluginInstances[p], .plugins).estimate - shares[p])) }
+        }
+        func p95(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.sorted()[min(x.count - 1, Int(0.95 * Double(x.count)))] }
+        let r = Double(releases)
+        print("{\"instances\":\(agg.instances),\"cut\":\(cut),\"releases\":\(releases),\"epsilon\":\(epsilon),\"delta\":\(delta),"
+              + "\"max_plugins\":\(bounds.maxPlugins),\"plugin\":\"\(builder.index.names[plugin])\",\"plugin_share\":\(shares[plugin]),"
+              + "\"plugin_p95_error\":\(p95(pluginErrors)),\"plugin_coverage\":\(Double(pluginCovered) / r),"
+              + "\"pair\":\"\(builder.index.names[pa])+\(builder.index.names[pb])\",\"pair_share\":\(pairShare),"
+              + "\"pair_p95_error\":\(p95(pairErrors)),\"pair_coverage\":\(Double(pairCovered) / r),"
+              + "\"common_plugins\":\(common.count),\"common_p95_error\":\(p95(allErrors)),\"seconds_per_release\":\(seconds / r)}")
+    }
+}
