@@ -33,6 +33,7 @@ public struct TelemetryConfiguration: Sendable {
                 requestTimeout: Duration = .seconds(10), userAgent: String,
                 hostVariable: String? = nil, debugVariable: String? = nil, privacy: PrivacyMode = .exact) throws(TelemetryConfigurationError) {
         if let endpoint { try TelemetryConfiguration.check(endpoint) }
+        guard TelemetryConfiguration.isValidUserAgent(userAgent) else { throw .invalidUserAgent }
         self.privacy = privacy
         self.endpoint = endpoint
         self.initialDelay = initialDelay
@@ -48,6 +49,8 @@ public struct TelemetryConfiguration: Sendable {
 public enum TelemetryConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `http://` to an address that is not loopback: https is required.
     case insecureEndpoint(String)
+    /// A user agent that is empty, longer than 256 characters, or not printable ASCII.
+    case invalidUserAgent
     /// Not an http(s) URL with a host.
     case unsupportedEndpoint(String)
 
@@ -57,6 +60,8 @@ public enum TelemetryConfigurationError: Error, Sendable, Equatable, CustomStrin
             return "\(url): https is required (plain http is accepted only for a loopback address: 127.0.0.1, ::1, localhost)"
         case .unsupportedEndpoint(let url):
             return "\(url): not an https URL with a host"
+        case .invalidUserAgent:
+            return "the user agent must be 1 to 256 printable ASCII characters (letters, digits, punctuation, spaces)"
         }
     }
 }
@@ -72,6 +77,13 @@ extension TelemetryConfiguration {
         case "http": guard isLoopback(host) else { throw .insecureEndpoint(endpoint.absoluteString) }
         default: throw .unsupportedEndpoint(endpoint.absoluteString)
         }
+    }
+
+    /// 1 to 256 characters, each printable ASCII (0x20 to 0x7E): no control character, so no
+    /// line break can reach the request head.
+    public static func isValidUserAgent(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return !bytes.isEmpty && bytes.count <= 256 && bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
     }
 
     /// 127.0.0.0/8, ::1 and localhost.

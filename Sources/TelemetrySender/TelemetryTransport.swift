@@ -14,8 +14,51 @@ public protocol TelemetryTransport: Sendable {
 public enum TelemetryRequest {
     /// The headers the request carries (lower case), for tests and reviewers.
     public static let allowedHeaders: Set<String> = ["content-type", "content-length", "host", "user-agent"]
-    /// Headers Foundation would add, removed from every request.
-    static let removedHeaders = ["Accept", "Accept-Language", "Accept-Encoding", "Connection", "Cookie", "Expect", "TE"]
+    /// The request head, line by line, as it goes on the wire over HTTP/1.1: the request line,
+    /// `Host`, `User-Agent`, `Content-Type`, `Content-Length`, in this order, each with a value.
+    public static func documentedHead(path: String, host: String, userAgent: String, contentLength: Int) -> [String] {
+        ["POST \(path) HTTP/1.1", "Host: \(host)", "User-Agent: \(userAgent)", "Content-Type: application/json",
+         "Content-Length: \(contentLength)"]
+    }
+
+    /// Headers URLSession (libcurl under it on Linux) would add of its own, removed from every
+    /// request. Accept-Language in particular is the user's preferred languages on Apple
+    /// platforms: personal, and a fingerprint.
+    static let removedHeaders = ["Accept", "Accept-Encoding", "Accept-Language", "Connection"]
+
+    /// The header fields given to URLSession for a request that goes on the wire as
+    /// `documentedHead`.
+    ///
+    /// On Linux, URLSession (swift-corelibs-foundation) hands the request's headers to libcurl
+    /// in the order of a Swift `Dictionary`, which changes from one process to the next, and
+    /// sends an empty value (`""`) as an empty header line (`Accept:`). Two facts of libcurl
+    /// give the documented head: a header whose value is only white space is not sent, and its
+    /// name then also stops libcurl and corelibs adding their own (`Accept: */*`,
+    /// `Accept-Encoding: deflate, gzip, br, zstd`, `Accept-Language`, `Connection: keep-alive`;
+    /// a blank `Content-Type` stops corelibs' `application/x-www-form-urlencoded`); and the one
+    /// header with a value is written as given, so `Content-Type` travels after a CRLF in the
+    /// same field as `User-Agent`, which fixes their order. The user agent is checked to be
+    /// printable ASCII first (`TelemetryConfiguration.isValidUserAgent`), so nothing else can be
+    /// put on the wire that way; `allHTTPHeaderFields` is used because `setValue` refuses a CRLF.
+    /// `Host` comes first and `Content-Length` last from libcurl itself. The loopback test
+    /// compares the whole head, line by line, so a change in either library shows at once.
+    /// Over HTTP/2 (an https collector that offers it), the same four fields go as HTTP/2
+    /// header fields: lower-case names, `:authority` for Host.
+    ///
+    /// On Apple platforms (not tested here) the headers are set one by one and the blank
+    /// values ask URLSession not to add its own; it may still add some of them.
+    static func headerFields(userAgent: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for name in removedHeaders { fields[name] = " " }
+        #if os(Linux)
+        fields["User-Agent"] = userAgent + "\r\nContent-Type: application/json"
+        fields["Content-Type"] = " "
+        #else
+        fields["User-Agent"] = userAgent
+        fields["Content-Type"] = "application/json"
+        #endif
+        return fields
+    }
 }
 
 /// Why a delivery failed, in words for the host's log.
@@ -72,16 +115,14 @@ public final class URLSessionTransport: TelemetryTransport, @unchecked Sendable 
         } catch {
             throw TelemetryDeliveryError(description: error.description)
         }
+        guard TelemetryConfiguration.isValidUserAgent(userAgent) else {
+            throw TelemetryDeliveryError(description: "the user agent is not printable ASCII (1 to 256 characters)")
+        }
         var request = URLRequest(url: endpoint, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = Data(payload)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         request.httpShouldHandleCookies = false
-        // Headers URLSession (or libcurl under it on Linux) adds of its own: an empty value
-        // removes them. Accept-Language in particular is the user's preferred languages on
-        // Apple platforms: personal, and a fingerprint.
-        for name in TelemetryRequest.removedHeaders { request.setValue("", forHTTPHeaderField: name) }
+        request.allHTTPHeaderFields = TelemetryRequest.headerFields(userAgent: userAgent)
         let holder = TaskHolder()
         let limit = exactTimeout
         let timer = Task {

@@ -24,6 +24,9 @@ final class LoopbackServer: @unchecked Sendable {
         var path: String
         var headers: [String: String]
         var body: [UInt8]
+        /// The request head exactly as received, split on CRLF only: the request line, then
+        /// every header line as it came (an empty `Name:` line is kept as it is), in order.
+        var headLines: [String]
     }
 
     let port: UInt16
@@ -127,7 +130,7 @@ final class LoopbackServer: @unchecked Sendable {
             }
             if let start = headerEnd, data.count >= start + contentLength {
                 let head = String(decoding: data[0..<(start - 4)], as: UTF8.self)
-                let lines = head.split(separator: "\r\n")
+                let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
                 let requestLine = lines.first?.split(separator: " ") ?? []
                 var headers: [String: String] = [:]
                 for line in lines.dropFirst() {
@@ -136,7 +139,8 @@ final class LoopbackServer: @unchecked Sendable {
                 }
                 return Request(method: requestLine.count > 0 ? String(requestLine[0]) : "",
                                path: requestLine.count > 1 ? String(requestLine[1]) : "",
-                               headers: headers, body: Array(data[start..<(start + contentLength)]))
+                               headers: headers, body: Array(data[start..<(start + contentLength)]),
+                               headLines: lines.map(String.init))
             }
         }
     }

@@ -58,6 +58,51 @@ final class TelemetryHTTPTests: XCTestCase {
         XCTAssertTrue(log.lines.contains { $0.contains("sent") })
     }
 
+    /// The whole request head, line by line, byte for byte, is the documented one (README,
+    /// SECURITY.md, `TelemetryRequest.documentedHead`): only Host's port varies. Three senders in
+    /// a row (URLSession orders headers through a dictionary whose order can change).
+    func testTheRequestHeadIsExactlyTheDocumentedOne() async throws {
+        for _ in 0..<3 {
+            let server = try LoopbackServer(mode: .ok)
+            defer { server.stop() }
+            let log = LogLines()
+            let sender = sender(server.url, log: log)
+            await sender.start()
+            let arrived = await eventually { server.requests.count >= 1 }
+            await sender.stop()
+            XCTAssertTrue(arrived, "log: \(log.lines)")
+            let request = try XCTUnwrap(server.requests.first)
+            let expected = TelemetryRequest.documentedHead(path: "/v1/telemetry", host: "127.0.0.1:\(server.port)",
+                                                           userAgent: "testhost/1.2.3", contentLength: request.body.count)
+            XCTAssertEqual(request.headLines, expected, "the head on the wire:\n" + request.headLines.joined(separator: "\n"))
+            for (got, want) in zip(request.headLines, expected) where got != want {
+                XCTFail("line \(String(reflecting: got)) where \(String(reflecting: want)) is documented")
+            }
+        }
+    }
+
+    /// A user agent that could put anything else on the wire (a line break, a control
+    /// character, a non-ASCII byte) is refused when the configuration is made, and again at
+    /// delivery if it was changed after.
+    func testAUserAgentThatCouldInjectAHeaderIsRefused() async throws {
+        for bad in ["host/1\r\nX-Evil: 1", "host/1\n", "", "h\u{0}", "hôte/1", String(repeating: "a", count: 257)] {
+            XCTAssertThrowsError(try TelemetryConfiguration(endpoint: nil, userAgent: bad), String(reflecting: bad)) { error in
+                XCTAssertEqual(error as? TelemetryConfigurationError, .invalidUserAgent)
+            }
+        }
+        XCTAssertNoThrow(try TelemetryConfiguration(endpoint: nil, userAgent: "example-host/1.0 (linux; +https://example.com)"))
+        let server = try LoopbackServer(mode: .ok)
+        defer { server.stop() }
+        let transport = URLSessionTransport(endpoint: server.url, userAgent: "a\r\nX-Evil: 1", timeout: .seconds(2))
+        do {
+            try await transport.deliver(Array("{}".utf8))
+            XCTFail("delivered with a user agent holding a line break")
+        } catch {
+            XCTAssertTrue("\(error)".contains("user agent"), "\(error)")
+        }
+        XCTAssertEqual(server.requests.count, 0)
+    }
+
     func testARedirectIsNotFollowedAndCountsAsAFailure() async throws {
         let server = try LoopbackServer(mode: .redirect)
         defer { server.stop() }
