@@ -10,6 +10,13 @@ public struct TelemetryConfiguration: Sendable {
     public var initialDelay: Duration
     /// Time between sends after the first.
     public var period: Duration
+    /// The first send happens at a uniformly random moment in [initialDelay, initialDelay +
+    /// initialJitter] (an hour by default), drawn from the system CSPRNG, so that the arrival
+    /// time of a payload does not give away when its process started.
+    public var initialJitter: Duration
+    /// Each later send happens period ± up to periodJitter (an hour by default; at most half the
+    /// period) after the one before, uniformly, so sends drift apart from the start time.
+    public var periodJitter: Duration
     /// Longest a request may take before it is abandoned.
     public var requestTimeout: Duration
     /// The `User-Agent` of every request, naming the host and its version (`myhost/1.2.3`).
@@ -30,6 +37,7 @@ public struct TelemetryConfiguration: Sendable {
     ///   a network in clear text. (An endpoint set later is checked again by
     ///   `TelemetryStatus.decide`, which then turns telemetry off.)
     public init(endpoint: URL?, initialDelay: Duration = .seconds(300), period: Duration = .seconds(86_400),
+                initialJitter: Duration = .seconds(3600), periodJitter: Duration = .seconds(3600),
                 requestTimeout: Duration = .seconds(10), userAgent: String,
                 hostVariable: String? = nil, debugVariable: String? = nil, privacy: PrivacyMode = .exact) throws(TelemetryConfigurationError) {
         if let endpoint { try TelemetryConfiguration.check(endpoint) }
@@ -38,6 +46,8 @@ public struct TelemetryConfiguration: Sendable {
         self.endpoint = endpoint
         self.initialDelay = initialDelay
         self.period = period
+        self.initialJitter = initialJitter
+        self.periodJitter = periodJitter
         self.requestTimeout = requestTimeout
         self.userAgent = userAgent
         self.hostVariable = hostVariable

@@ -33,12 +33,13 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     ///   - transport: how payloads leave; by default an HTTP POST to the endpoint, or standard
     ///     error in debug mode. Made only when the sender starts enabled.
     ///   - log: where errors and sends are reported, if anywhere.
-    ///   - randomFraction: the jitter source, a value in 0..<1 (injectable for tests).
+    ///   - randomFraction: the jitter source, a value in 0..<1: the system CSPRNG by default
+    ///     (injectable for tests).
     public init(configuration: TelemetryConfiguration, status: TelemetryStatus, usage: ComponentUsage,
                 id: InstanceID = .random(), clock: C,
                 transport: (@Sendable () -> any TelemetryTransport)? = nil,
                 log: (@Sendable (String) -> Void)? = nil,
-                randomFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                randomFraction: @escaping @Sendable () -> Double = TelemetrySchedule.systemRandomFraction) {
         self.configuration = configuration
         self.status = status
         self.usage = usage
@@ -106,7 +107,12 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     }
 
     private func schedule(started: C.Instant, transport: any TelemetryTransport) async {
-        var next = started.advanced(by: configuration.initialDelay)
+        let plan = TelemetrySchedule(configuration)
+        let firstDelay = plan.initialDelay(randomFraction())
+        var next = started.advanced(by: firstDelay)
+        log?("telemetry: the first payload goes in \(TelemetrySchedule.words(firstDelay)) (a random moment from "
+             + "\(TelemetrySchedule.words(plan.initialDelay)) to \(TelemetrySchedule.words(plan.initialDelay + plan.initialJitter)) "
+             + "after start), then about every \(TelemetrySchedule.words(plan.period))")
         while !Task.isCancelled {
             do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
             if await send(started: started, transport: transport) == false, !Task.isCancelled {
@@ -118,7 +124,7 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
                     _ = await send(started: started, transport: transport)
                 }
             }
-            next = next.advanced(by: configuration.period)
+            next = next.advanced(by: plan.nextGap(randomFraction()))
             // After a long pause (a suspended laptop, a stalled request), skip the moments
             // already past rather than send a burst to catch up.
             let now = clock.now
@@ -129,13 +135,15 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     /// One delivery; false if it failed.
     private func send(started: C.Instant, transport: any TelemetryTransport) async -> Bool {
         let uptime = started.duration(to: clock.now).components.seconds
-        let seconds = UInt64(max(0, uptime))
+        // Whole hours (still a number of seconds: 3,725 s goes as 3,600), so that arrival time
+        // minus uptime does not give the start time to the second.
+        let seconds = TelemetrySchedule.reportedUptime(seconds: uptime)
         let payload = ldpReport.map { $0.summary(id: id, uptimeSeconds: seconds).jsonBytes() }
             ?? Summary(id: id, uptimeSeconds: seconds, usage: usage).jsonBytes()
         do {
             try await transport.deliver(payload)
             let verb = status.destination == .standardError ? "wrote" : "sent"
-            log?("telemetry: \(verb) \(payload.count) bytes (uptime \(uptime) s)")
+            log?("telemetry: \(verb) \(payload.count) bytes (uptime \(uptime) s, reported as \(seconds) s)")
             return true
         } catch {
             log?("telemetry: send failed: \(error)")
@@ -156,5 +164,51 @@ extension TelemetrySender where C == ContinuousClock {
 struct NoTransport: TelemetryTransport {
     func deliver(_ payload: [UInt8]) async throws {
         throw TelemetryDeliveryError(description: "no endpoint is configured")
+    }
+}
+
+/// The schedule's arithmetic, apart so that it can be read and tested alone.
+public struct TelemetrySchedule: Sendable {
+    public let initialDelay: Duration
+    public let initialJitter: Duration
+    public let period: Duration
+    public let periodJitter: Duration
+
+    public init(_ c: TelemetryConfiguration) {
+        initialDelay = max(.zero, c.initialDelay)
+        initialJitter = max(.zero, c.initialJitter)
+        period = c.period
+        periodJitter = min(max(.zero, c.periodJitter), c.period / 2)
+    }
+
+    /// initialDelay + u · initialJitter, for u in [0, 1).
+    public func initialDelay(_ u: Double) -> Duration { initialDelay + initialJitter * min(max(u, 0), 1) }
+
+    /// period − periodJitter + 2u · periodJitter: period ± up to periodJitter.
+    public func nextGap(_ u: Double) -> Duration { period - periodJitter + periodJitter * (2 * min(max(u, 0), 1)) }
+
+    /// The uptime a payload reports: whole hours, in seconds.
+    public static func reportedUptime(seconds: Int64) -> UInt64 { UInt64(max(0, seconds)) / 3600 * 3600 }
+
+    /// A uniform value in [0, 1) from the system CSPRNG (53 random bits).
+    public static let systemRandomFraction: @Sendable () -> Double = {
+        var g = SystemRandomNumberGenerator()
+        return Double(g.next() >> 11) * 0x1p-53
+    }
+
+    /// `37 min 12 s`, `5 min`, `24 h`, `1.5 s`.
+    public static func words(_ d: Duration) -> String {
+        let total = d.components.seconds
+        let fraction = Double(d.components.attoseconds) / 1e18
+        if total < 10 {
+            let tenths = Int((Double(total) + fraction) * 10)
+            return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+        }
+        let h = total / 3600, m = (total % 3600) / 60, s = total % 60
+        var parts: [String] = []
+        if h > 0 { parts.append("\(h) h") }
+        if m > 0 { parts.append("\(m) min") }
+        if s > 0 && h == 0 { parts.append("\(s) s") }
+        return parts.joined(separator: " ")
     }
 }

@@ -15,6 +15,7 @@ final class TelemetryHTTPTests: XCTestCase {
 
     func sender(_ url: URL, log: LogLines) -> TelemetrySender<ContinuousClock> {
         let configuration = make { try TelemetryConfiguration(endpoint: url, initialDelay: .milliseconds(50), period: period,
+                                                   initialJitter: .zero, periodJitter: .zero,
                                                    requestTimeout: .milliseconds(300), userAgent: "testhost/1.2.3") }
         let status = TelemetryStatus.decide(arguments: [], environment: [:], configuration: configuration)
         return TelemetrySender(configuration: configuration, status: status, usage: usage, id: id,
@@ -129,7 +130,8 @@ final class TelemetryHTTPTests: XCTestCase {
             defer { server.stop() }
             let log = LogLines()
             let configuration = make { try TelemetryConfiguration(endpoint: server.url, initialDelay: phase == "initial delay" ? .seconds(60) : .milliseconds(20),
-                                                                  period: .seconds(60), requestTimeout: .seconds(30), userAgent: "t") }
+                                                                  period: .seconds(60), initialJitter: .zero, periodJitter: .zero,
+                                                                  requestTimeout: .seconds(30), userAgent: "t") }
             let sender = TelemetrySender(configuration: configuration, status: TelemetryStatus(destination: .endpoint, decidedBy: .configured),
                                          usage: usage, id: id, clock: ContinuousClock(), log: { log.append($0) })
             let task = Task { await sender.run() }
@@ -229,7 +231,8 @@ final class TelemetryHTTPTests: XCTestCase {
         }
         guard FileManager.default.fileExists(atPath: "/proc/self/fd") else { throw XCTSkip("needs /proc (Linux)") }
         let before = sockets()
-        let configuration = make { try TelemetryConfiguration(endpoint: nil, initialDelay: .zero, period: .milliseconds(20), userAgent: "t") }
+        let configuration = make { try TelemetryConfiguration(endpoint: nil, initialDelay: .zero, period: .milliseconds(20),
+                                                              initialJitter: .zero, periodJitter: .zero, userAgent: "t") }
         let status = TelemetryStatus.decide(arguments: [], environment: [:], configuration: configuration)
         XCTAssertEqual(status.decidedBy, .noEndpoint)
         let sender = TelemetrySender(configuration: configuration, status: status, usage: usage)

@@ -14,7 +14,8 @@ final class TelemetryLDPTests: XCTestCase {
     let on = TelemetryStatus(destination: .endpoint, decidedBy: .configured)
 
     func configuration(_ privacy: PrivacyMode) -> TelemetryConfiguration {
-        make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1", privacy: privacy) }
+        make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), initialJitter: .zero, periodJitter: .zero,
+                                          userAgent: "test/1", privacy: privacy) }
     }
 
     func field(_ name: String, of payload: [UInt8]) -> String? {
@@ -39,10 +40,10 @@ final class TelemetryLDPTests: XCTestCase {
         await sender.stop()
         let bits = Set(spy.payloads.map { field("bits", of: $0) })
         XCTAssertEqual(bits.count, 1, "one draw per process")
-        XCTAssertEqual(spy.payloads.map { field("uptime", of: $0) }, ["300", "86700", "173100", "259500"])
+        XCTAssertEqual(spy.payloads.map { field("uptime", of: $0) }, ["0", "86400", "172800", "259200"], "whole hours")
         XCTAssertEqual(field("epsilon", of: spy.payloads[0]), "1.0")
         let report = try XCTUnwrap(sender.ldpReport)
-        XCTAssertEqual(spy.payloads[0], report.summary(id: id, uptimeSeconds: 300).jsonBytes())
+        XCTAssertEqual(spy.payloads[0], report.summary(id: id, uptimeSeconds: 0).jsonBytes())
     }
 
     func testWithAPersistentSecretARestartSendsTheSameBits() throws {

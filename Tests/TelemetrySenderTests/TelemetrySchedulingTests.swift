@@ -10,7 +10,9 @@ final class TelemetrySchedulingTests: XCTestCase {
         return (try? Summariser().usage(of: [ConfigSource(yaml)])) ?? ComponentUsage()
     }()
     let id = InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")!
-    let configuration = make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1") }
+    /// Without jitter, so that the schedule's moments are exact (the jitter has tests of its own).
+    let configuration = make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"),
+                                                           initialJitter: .zero, periodJitter: .zero, userAgent: "test/1") }
     let on = TelemetryStatus(destination: .endpoint, decidedBy: .configured)
 
     func payload(uptime: UInt64) -> [UInt8] { Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonBytes() }
@@ -28,7 +30,7 @@ final class TelemetrySchedulingTests: XCTestCase {
         clock.advance(by: .seconds(1))
         let first = await eventually { spy.payloads.count == 1 }
         XCTAssertTrue(first)
-        XCTAssertEqual(spy.payloads.first, payload(uptime: 300), "the encoder's bytes, uptime 300 s")
+        XCTAssertEqual(spy.payloads.first, payload(uptime: 0), "the encoder's bytes, uptime 300 s sent as 0 (whole hours)")
         for day in 1...3 {
             let waiting = await clock.waitForSleepers(1)
             XCTAssertTrue(waiting)
@@ -38,7 +40,7 @@ final class TelemetrySchedulingTests: XCTestCase {
             clock.advance(by: .seconds(1))
             let sent = await eventually { spy.payloads.count == day + 1 }
             XCTAssertTrue(sent)
-            XCTAssertEqual(spy.payloads.last, payload(uptime: UInt64(300 + day * 86_400)))
+            XCTAssertEqual(spy.payloads.last, payload(uptime: UInt64(day * 86_400)), "uptime \(300 + day * 86_400) s, whole hours")
         }
         await sender.stop()
         let running = await sender.isRunning
@@ -117,6 +119,86 @@ final class TelemetrySchedulingTests: XCTestCase {
         XCTAssertEqual(clock.sleeperCount, 0)
     }
 
+    /// With the default jitter: the first send at initialDelay + u·1 h, each later one 24 h − 1 h +
+    /// 2u·1 h after the one before, u from the sender's random source; uptime in whole hours.
+    func testTheFirstSendIsInARandomHourAfterFiveMinutesAndLaterOnesDriftByUpToAnHour() async {
+        let jittered = make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1") }
+        let clock = TestClock()
+        let spy = SpyTransport()
+        let draws = Draws([0.25, 0.75, 0.0])
+        let sender = TelemetrySender(configuration: jittered, status: on, usage: usage, id: id, clock: clock,
+                                     transport: { spy }, randomFraction: { draws.next() })
+        await sender.start()
+        var waiting = await clock.waitForSleepers(1)
+        XCTAssertTrue(waiting)
+        XCTAssertEqual(clock.deadlines, [.seconds(300 + 900)], "5 min + 0.25 h")
+        clock.advance(by: .seconds(1_199))
+        try? await Task.sleep(nanoseconds: 10_000_000)
+        XCTAssertEqual(spy.attempts, 0)
+        clock.advance(by: .seconds(1))
+        var sent = await eventually { spy.payloads.count == 1 }
+        XCTAssertTrue(sent)
+        XCTAssertEqual(spy.payloads.last, payload(uptime: 0), "1,200 s of uptime is reported as 0 h")
+        waiting = await clock.waitForSleepers(1)
+        XCTAssertTrue(waiting)
+        XCTAssertEqual(clock.deadlines, [.seconds(1_200 + 86_400 - 3_600 + 5_400)], "24 h − 1 h + 0.75 · 2 h")
+        clock.advance(by: .seconds(88_200))
+        sent = await eventually { spy.payloads.count == 2 }
+        XCTAssertTrue(sent)
+        XCTAssertEqual(spy.payloads.last, payload(uptime: 86_400), "89,400 s is reported as 24 h")
+        waiting = await clock.waitForSleepers(1)
+        XCTAssertTrue(waiting)
+        XCTAssertEqual(clock.deadlines, [.seconds(89_400 + 86_400 - 3_600)], "24 h − 1 h at u = 0")
+        await sender.stop()
+    }
+
+    /// The bounds, over the whole range of the random source, and the source itself.
+    func testTheJitterStaysInItsBoundsAndComesFromTheSystemGenerator() {
+        let plan = TelemetrySchedule(make { try TelemetryConfiguration(endpoint: nil, userAgent: "t") })
+        var fractions: [Double] = [0, 0.5, 1.0.nextDown]
+        for _ in 0..<10_000 { fractions.append(TelemetrySchedule.systemRandomFraction()) }
+        for u in fractions {
+            XCTAssertTrue(u >= 0 && u < 1)
+            XCTAssertTrue(plan.initialDelay(u) >= .seconds(300) && plan.initialDelay(u) < .seconds(3_900), "\(u)")
+            XCTAssertTrue(plan.nextGap(u) >= .seconds(82_800) && plan.nextGap(u) < .seconds(90_000), "\(u)")
+        }
+        // Spread over the hour, not bunched: each tenth of it gets some of the 10,000 draws.
+        var tenths = [Int](repeating: 0, count: 10)
+        for u in fractions.dropFirst(3) { tenths[Int(u * 10)] += 1 }
+        XCTAssertTrue(tenths.allSatisfy { $0 > 850 && $0 < 1_150 }, "\(tenths)")
+        XCTAssertEqual(TelemetrySchedule.reportedUptime(seconds: 3_725), 3_600)
+        XCTAssertEqual(TelemetrySchedule.reportedUptime(seconds: 3_599), 0)
+        XCTAssertEqual(TelemetrySchedule.reportedUptime(seconds: -5), 0)
+        // A jitter of more than half the period is held to half.
+        let wide = TelemetrySchedule(make { try TelemetryConfiguration(endpoint: nil, period: .seconds(100), periodJitter: .seconds(80), userAgent: "t") })
+        XCTAssertEqual(wide.nextGap(0), .seconds(50))
+    }
+
+    /// Two processes started at the same moment (same clock) do not send at the same moment:
+    /// each draws its own jitter from the system CSPRNG.
+    func testTwoProcessesStartedTogetherDoNotSendTogether() async {
+        let jittered = make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1") }
+        let clock = TestClock()
+        let spies = [SpyTransport(), SpyTransport()]
+        let senders = spies.map { spy in
+            TelemetrySender(configuration: jittered, status: on, usage: usage, id: id, clock: clock, transport: { spy })
+        }
+        for sender in senders { await sender.start() }
+        let waiting = await clock.waitForSleepers(2)
+        XCTAssertTrue(waiting)
+        let firsts = clock.deadlines
+        XCTAssertEqual(firsts.count, 2)
+        XCTAssertNotEqual(firsts[0], firsts[1], "both would send at t+\(firsts[0])")
+        for first in firsts { XCTAssertTrue(first >= .seconds(300) && first <= .seconds(3_900), "\(first)") }
+        // At the first one's moment, only one has sent.
+        clock.advance(by: firsts[0])
+        let one = await eventually { spies.map(\.attempts).reduce(0, +) == 1 }
+        XCTAssertTrue(one)
+        try? await Task.sleep(nanoseconds: 20_000_000)
+        XCTAssertEqual(spies.map(\.attempts).reduce(0, +), 1)
+        for sender in senders { await sender.stop() }
+    }
+
     /// A host suspended for a week sends once when it wakes, not seven times to catch up.
     func testAfterALongPauseOneSendNotABurst() async {
         let clock = TestClock()
@@ -144,7 +226,7 @@ final class TelemetrySchedulingTests: XCTestCase {
         clock.advance(by: .seconds(1))
         sent = await eventually { spy.payloads.count == 3 }
         XCTAssertTrue(sent)
-        XCTAssertEqual(spy.payloads.last, payload(uptime: 300 + 8 * 86_400))
+        XCTAssertEqual(spy.payloads.last, payload(uptime: 8 * 86_400))
         await sender.stop()
     }
 
@@ -172,5 +254,15 @@ final class TelemetrySchedulingTests: XCTestCase {
             XCTAssertEqual(made.lines, [], "no transport is made when \(status)")
             XCTAssertEqual(clock.sleeperCount, 0, "no timer when \(status)")
         }
+    }
+}
+
+/// A fixed sequence of random fractions (the last repeats).
+final class Draws: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Double]
+    init(_ values: [Double]) { self.values = values }
+    func next() -> Double {
+        lock.withLock { values.count > 1 ? values.removeFirst() : values[0] }
     }
 }

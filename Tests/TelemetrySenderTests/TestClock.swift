@@ -27,6 +27,8 @@ final class TestClock: Clock, @unchecked Sendable {
     var now: Instant { lock.withLock { current } }
     var minimumResolution: Duration { .zero }
     var sleeperCount: Int { lock.withLock { sleepers.count } }
+    /// When each sleeper wakes, as offsets from the clock's start, earliest first.
+    var deadlines: [Duration] { lock.withLock { sleepers.map(\.deadline.offset).sorted() } }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = lock.withLock { () -> Int in nextID += 1; return nextID }
