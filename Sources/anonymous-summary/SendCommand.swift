@@ -43,6 +43,11 @@ enum ToolTelemetry {
             guard configuration.period > .zero else { throw CLIFailure(code: .usage, message: "--period must be more than 0") }
         }
         if let text = flags["--timeout"]?.last { configuration.requestTimeout = try duration(text, flag: "--timeout") }
+        if let text = flags["--jitter"]?.last {
+            let jitter = try duration(text, flag: "--jitter")
+            configuration.initialJitter = jitter
+            configuration.periodJitter = jitter
+        }
         return configuration
     }
 }
@@ -51,11 +56,13 @@ enum ToolTelemetry {
 /// runs the sender for a config as a host would, until interrupted.
 enum SendCommand {
     static let usage = """
-        usage: anonymous-summary send --endpoint URL [--initial-delay 5m] [--period 24h] [--timeout 10s]
+        usage: anonymous-summary send --endpoint URL [--initial-delay 5m] [--jitter 1h] [--period 24h] [--timeout 10s]
                                       [--privacy exact|ldp [--epsilon E] [--secret-file F]]
                                       [--disable-telemetry] [-r RESOURCES.yaml]… [--streams] CONFIG…
           Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
-          the first payload after the initial delay, then one every period. Honours
+          the first payload at a random moment from the initial delay to the initial delay plus
+          the jitter, then one every period ± up to the jitter (at most half the period), the
+          uptime in whole hours; standard error says when the first one goes. Honours
           --disable-telemetry, \(ToolTelemetry.hostVariable)=off and DO_NOT_TRACK=1;
           \(ToolTelemetry.debugVariable)=1 writes each payload to standard error instead.
           --privacy ldp sends a randomized report instead (see summarise --help), drawn once.
@@ -63,7 +70,7 @@ enum SendCommand {
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags.union(["--disable-telemetry"]),
-                                              valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--period", "--timeout"])
+                                              valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--jitter", "--period", "--timeout"])
                                                 .union(PrivacyArguments.valued), usage: usage)
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,

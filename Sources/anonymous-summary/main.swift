@@ -11,7 +11,7 @@ let topUsage = """
       parse [--strings] FILE|-     print each YAML document as one line of JSON
       schema [--ldp]               print the JSON Schema of the payload (of the LDP payload)
       secret                       print a new random 256-bit secret (hex) for --secret-file
-      send --endpoint URL [--initial-delay 5m] [--period 24h] CONFIG…
+      send --endpoint URL [--initial-delay 5m] [--jitter 1h] [--period 24h] CONFIG…
                                    run the telemetry sender for a config until interrupted
       status [--disable-telemetry] [--endpoint URL]
                                    say whether telemetry would be on, and what decided

@@ -56,7 +56,8 @@ final class CLITests: XCTestCase {
     func testSummarisePrintsExactlyThePayload() throws {
         let r = try run(["summarise", "--id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "--uptime", "42", "Examples/telemetry-docs.yaml"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":42,"components":[{"type":"input","name":"generate"},{"type":"output","name":"aws_s3"}]}"# + "\n")
+        XCTAssertEqual(r.stdout.filter { $0 != " " }, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":42,"components":[{"type":"input","name":"generate"},{"type":"output","name":"aws_s3"}]}"# + "\n")
+        XCTAssertEqual(r.stdout.utf8.count, 257, "256 bytes of payload, padded, and a line break")
     }
 
     func testAStreamsFolderAndAResourcesFileMakeOneSummary() throws {

@@ -43,10 +43,35 @@ final class PayloadTests: XCTestCase {
     func testUnlistedAndMalformedAppearOnlyWhenNonEmpty() throws {
         let id = try XCTUnwrap(InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"))
         let empty = Summary(id: id, uptimeSeconds: 0, usage: ComponentUsage()).jsonString()
-        XCTAssertEqual(empty, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":0,"components":[]}"#)
+        XCTAssertEqual(empty.filter { $0 != " " }, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":0,"components":[]}"#)
+        XCTAssertEqual(empty.utf8.count, 256)
         let yaml = Array("input: {mine: {}}\noutput: {a: 1, b: 2}\npipeline: {processors: [{}, {noop: {}}]}\n".utf8)
         let usage = try Summariser().usage(of: [ConfigSource(yaml)])
-        XCTAssertEqual(Summary(id: id, uptimeSeconds: 12, usage: usage).jsonString(),
+        XCTAssertEqual(Summary(id: id, uptimeSeconds: 12, usage: usage).jsonString().filter { $0 != " " },
                        #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":12,"components":[{"type":"processor","name":"noop"}],"unlisted":{"input":1,"output":1},"malformed":{"processor":1}}"#)
+    }
+
+    /// Padding: the payload's length is its size class (256, 1,024, 4,096, then multiples of
+    /// 4,096), whatever the uptime, the spaces stand before the closing brace only, and the
+    /// class follows the content: a config just over a class's room goes to the next.
+    func testPayloadsArePaddedToTheirSizeClassWhateverTheUptime() throws {
+        let id = try XCTUnwrap(InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"))
+        let small = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\noutput: {stdout: {}}\n".utf8))])
+        for uptime: UInt64 in [0, 3_600, 86_400, 2_592_000, 9_007_199_254_740_991] {
+            let bytes = Summary(id: id, uptimeSeconds: uptime, usage: small).jsonBytes()
+            XCTAssertEqual(bytes.count, 256, "uptime \(uptime)")
+            let text = String(decoding: bytes, as: UTF8.self)
+            let core = text.filter { $0 != " " }
+            XCTAssertEqual(text.prefix(core.count - 1), core.dropLast(), "the spaces are all at the end, before the brace")
+            XCTAssertEqual(text.last, "}")
+        }
+        // 40 processors of 40 different names: well past 1,024 bytes unpadded.
+        let names = ComponentCatalog.benthos.allNames.filter { $0.kind == .processor }.prefix(40).map(\.name)
+        let big = try Summariser().usage(of: [ConfigSource(Array(("pipeline:\n  processors:\n" + names.map { "    - \($0): {}\n" }.joined()).utf8))])
+        let bigBytes = Summary(id: id, uptimeSeconds: 0, usage: big).jsonBytes()
+        XCTAssertEqual(bigBytes.count, 4_096)
+        XCTAssertEqual(Summary.paddedSize(forLength: 256), 256)
+        XCTAssertEqual(Summary.paddedSize(forLength: 257), 1_024)
+        XCTAssertEqual(Summary.paddedSize(forLength: 4_097), 8_192)
     }
 }

@@ -1,5 +1,7 @@
 import AnonymousSummary
 import Foundation
+import SummaryChecks
+import UsageReport
 import XCTest
 
 /// One generated case: a config (structure + what the walk must find), rendered twice with
@@ -206,6 +208,38 @@ final class AnonymityPropertyTests: XCTestCase {
             }
             return nil
         }), defaultIterations: 8000, show: Self.show, observe: coverage.observe)
+    }
+
+    /// 6. Padding: the payload's length is exactly its size class (256, 1,024, 4,096, then
+    /// multiples of 4,096), the same at any uptime, chosen as the smallest class that holds the
+    /// payload with the widest uptime; and the padded payload reads, by the report's strict
+    /// reader and by the independent oracle, as the same content as without its spaces.
+    func testPaddedPayloadsHaveTheirClassLengthAndReadAsTheSameSummary() {
+        let index = CatalogIndex()
+        check(Property(name: "padding", gen: Self.cases, check: { c in
+            guard let usage = try? Subjects.summariser.usage(of: [ConfigSource(Array(c.text.utf8))]) else { return nil }
+            let id = InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")!
+            var lengths = Set<Int>()
+            for uptime: UInt64 in [0, 3_600, 31_536_000, 9_007_199_254_740_991] {
+                let padded = Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonBytes()
+                lengths.insert(padded.count)
+                let compact = padded.filter { $0 != 0x20 }
+                // The smallest class that holds the compact payload with a 16-digit uptime.
+                let widest = compact.count - String(uptime).count + 16
+                let expected = [256, 1_024, 4_096].first { widest <= $0 } ?? (widest + 4_095) / 4_096 * 4_096
+                if padded.count != expected { return "length \(padded.count), expected the class \(expected) (uptime \(uptime))" }
+                guard let a = PayloadOracle.judge(padded), let b = PayloadOracle.judge(compact) else { return "the oracle refused a payload" }
+                if a.id != b.id || a.uptime != b.uptime || a.components != b.components || a.unlisted != b.unlisted
+                    || a.malformed != b.malformed || a.epsilon != nil || b.epsilon != nil { return "padded \(a) vs compact \(b)" }
+                var reader = PayloadReader(index: index)
+                let readPadded = padded.withUnsafeBufferPointer { reader.read($0) }
+                guard case .exact = readPadded else { return "the report's reader refused the padded payload: \(readPadded)" }
+                let fromPadded = reader.payload
+                _ = compact.withUnsafeBufferPointer { reader.read($0) }
+                if fromPadded != reader.payload { return "the reader read different content" }
+            }
+            return lengths.count == 1 ? nil : "lengths \(lengths) at different uptimes"
+        }), defaultIterations: 2000, show: Self.show)
     }
 
     // MARK: The harness can fail

@@ -33,8 +33,29 @@ extension Summary {
         out.append(UInt8(ascii: "]"))
         appendCounts("unlisted", usage.unlisted, to: &out)
         appendCounts("malformed", usage.malformed, to: &out)
+        // Padding: spaces (JSON white space) before the closing brace, up to the size class, so
+        // that the length seen on the wire (TLS hides the bytes, not their number) says only
+        // which class the config falls in. The class is chosen as if the uptime had its widest
+        // form, so a process's payload keeps one length as its uptime grows.
+        let widest = out.count - String(uptimeSeconds).utf8.count + Summary.widestUptimeDigits + 1
+        let size = Summary.paddedSize(forLength: widest)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: size - out.count - 1))
         out.append(UInt8(ascii: "}"))
         return out
+    }
+
+    /// The lengths an exact payload is padded to: 256, 1,024 and 4,096 bytes, then whole
+    /// multiples of 4,096 (no config of the shared corpus comes near 4,096: its largest payload
+    /// is 1,122 bytes unpadded).
+    public static let paddedSizes = [256, 1_024, 4_096]
+
+    /// Uptime is at most 2^53 − 1 (the report's reader refuses more): 16 digits.
+    static let widestUptimeDigits = 16
+
+    /// The padded length of a payload of `length` bytes (its closing brace included).
+    public static func paddedSize(forLength length: Int) -> Int {
+        for size in paddedSizes where length <= size { return size }
+        return (length + 4_095) / 4_096 * 4_096
     }
 
     /// The payload as a `String` (the same bytes).

@@ -31,6 +31,7 @@ do {
     configuration = try TelemetryConfiguration(
         endpoint: option("--telemetry-endpoint").flatMap(URL.init(string:)),   // https only (http to loopback for tests)
         initialDelay: .seconds(Double(option("--telemetry-initial-delay") ?? "300") ?? 300),
+        initialJitter: .seconds(Double(option("--telemetry-jitter") ?? "3600") ?? 3600),   // the first send: a random moment in the hour after
         userAgent: "example-host/1.0 anonymous-summary/\(AnonymousSummaryVersion.string)",
         hostVariable: "EXAMPLE_HOST_TELEMETRY",                                // =off opts out
         debugVariable: "EXAMPLE_HOST_TELEMETRY_DEBUG")                         // =1 prints instead
