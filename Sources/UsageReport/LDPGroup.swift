@@ -9,8 +9,6 @@ struct LDPGroupBuilder: Sendable {
     private(set) var payloads = 0
     private var arena: [UInt64] = []
     private var instances: [PayloadID: Instance] = [:]
-    /// Distinct instance ids in the group.
-    var instanceCount: Int { instances.count }
 
     struct Instance: Sendable {
         var uptime: UInt64
@@ -44,12 +42,9 @@ struct LDPGroupBuilder: Sendable {
     }
 
     /// Estimates for every bit and every pair of plugin bits.
-    /// With `instancesOverride` (the differentially private release's noisy group size, at
-    /// least 1), the estimates divide by it instead of the exact count, so that no published
-    /// estimate carries the exact group size.
-    func report(layout: LDPLayout, minInstances k: Int, instancesOverride: Int? = nil) -> LDPGroupReport? {
+    func report(layout: LDPLayout, minInstances k: Int) -> LDPGroupReport? {
         guard let mechanism = OptimizedUnaryEncoding(epsilon: epsilon) else { return nil }
-        let n = instancesOverride ?? instances.count
+        let n = instances.count
         let width = layout.width
         let plugins = layout.plugins.count
         var ones = [Int](repeating: 0, count: width)
@@ -74,10 +69,8 @@ struct LDPGroupBuilder: Sendable {
                 for y in (x + 1)..<max(x + 1, set.count) { both[row + set[y]] &+= 1 }
             }
         }
-        // In the private release the exact payload and conflict counts stay out of the group.
-        let isPrivate = instancesOverride != nil
         var group = LDPGroupReport(mechanism: mechanism, fingerprint: layout.fingerprint, instances: n,
-                                   payloads: isPrivate ? 0 : payloads, conflicts: isPrivate ? 0 : conflicts, published: n >= k)
+                                   payloads: payloads, conflicts: conflicts, published: n >= k)
         guard group.published else { return group }
         // Simultaneous intervals decide what is distinguishable from 0: one family for the bits
         // (plugins and unlisted kinds), one for the pairs.

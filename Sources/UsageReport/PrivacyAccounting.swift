@@ -60,14 +60,6 @@ public enum PrivacyAccounting {
         rho + 2 * (rho * Elementary.log(1 / delta)).squareRoot()
     }
 
-    /// The extra ρ of adding independent discrete Gaussians to d integer coordinates, beyond
-    /// Σ Δ²/(2σ²): CKS20 Theorem 15's τ = 10 Σ_{k=1}^{d−1} exp(−2π²σ²·k/(k+1)) with σ² the smallest
-    /// variance, bounded above by 10·(d − 1)·exp(−π²σ²). Zero in practice for σ ≥ 2.
-    public static func multivariateSlack(coordinates d: Int, smallestVariance: Double) -> Double {
-        guard d > 1 else { return 0 }
-        return 10 * Double(d - 1) * Elementary.exp(-9.869_604_401_089_358 * smallestVariance)
-    }
-
     static func pow10(_ x: Double) -> Double { Elementary.exp(x * 2.302_585_092_994_045_7) }
 
     /// P(|Z| ≤ h) for Z ~ N_Z(0, σ²), computed from the probabilities (normalised over ±(12σ + 12)).

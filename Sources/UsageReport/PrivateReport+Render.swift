@@ -30,13 +30,6 @@ extension PrivateReport {
         out.append(headline)
         out.append("Every figure has discrete Gaussian noise; ± and (low–high) are its 95% interval from that noise. "
                    + "Counts are unbiased and can be negative.")
-        if !ldp.isEmpty && instances.value <= Int64(noise(.instances).displayThreshold) {
-            // An LDP-only collection: lead with what it has.
-            out += ldpSection(topPlugins: topPlugins, topPairs: topPairs)
-            out.append("")
-            out.append("Exact payloads: \(Self.countText(instances)) instances (not distinguishable from none)")
-            return out.joined(separator: "\n") + "\n"
-        }
         out.append("")
         out.append("Instances: \(Self.countText(instances))")
         out.append("Conflicting ids (payloads that disagreed): \(Self.countText(conflicts))")
@@ -92,35 +85,7 @@ extension PrivateReport {
         } else {
             out += Format.columns(pairRows, leftAligned: focus == nil ? 2 : 1)
         }
-        if !ldp.isEmpty { out += ldpSection(topPlugins: topPlugins, topPairs: topPairs) }
         return out.joined(separator: "\n") + "\n"
-    }
-
-    func ldpSection(topPlugins: Int, topPairs: Int) -> [String] {
-        var out: [String] = []
-        for (group, n) in zip(ldp, ldpInstances) {
-            let m = group.mechanism
-            out.append("")
-            out.append("LDP payloads (optimized unary encoding, plugin-level ε = \(Format.fixed(m.epsilon, 4)) on each payload; "
-                       + "catalogue \(group.fingerprint)): \(Self.countText(n)) instances")
-            out.append("  Estimated shares with 95% intervals (±, percentage points), over the noisy group size; "
-                       + "shown when distinguishable from 0 (simultaneous intervals).")
-            for kind in CatalogIndex.kinds {
-                let rows = group.plugins.filter { $0.plugin.kind == kind }.sorted { $0.estimate.unbiased > $1.estimate.unbiased }
-                let shown = rows.prefix(topPlugins).filter { $0.estimate.distinguishableFromZero }
-                guard !shown.isEmpty else { continue }
-                out.append("  \(kind.rawValue) plugins (top \(shown.count) distinguishable from 0 of \(rows.count))")
-                out += Format.columns([["PLUGIN", "ESTIMATED SHARE"]] + shown.map { [$0.plugin.name, UsageReport.estimateText($0.estimate)] },
-                                      indent: "    ")
-            }
-            if !group.pairs.isEmpty {
-                out.append("  pairs used together (top \(min(topPairs, group.pairs.count)) of \(group.pairs.count) distinguishable from 0)")
-                out += Format.columns([["A", "B", "ESTIMATED SHARE WITH BOTH"]]
-                                      + group.pairs.prefix(topPairs).map { [$0.a.description, $0.b.description, UsageReport.estimateText($0.estimate)] },
-                                      leftAligned: 2, indent: "    ")
-            }
-        }
-        return out
     }
 
     // MARK: JSON
@@ -198,26 +163,6 @@ extension PrivateReport {
                        + "\"confidence_ba\": \(Self.derivedJSON(confidence(p.b, p.a), digits: 4))}"
                        + (i + 1 < shown.count ? "," : ""))
         }
-        out.append("  ],")
-        out.append(#"  "ldp": ["#)
-        for (g, (group, n)) in zip(ldp, ldpInstances).enumerated() {
-            let m = group.mechanism
-            out.append("    {\"mechanism\": \(Format.json(OptimizedUnaryEncoding.mechanismName)), \"epsilon\": \(m.epsilon), "
-                       + "\"catalog\": \(Format.json(group.fingerprint)), \"p\": \(m.p), \"q\": \(m.q), "
-                       + "\"instances\": \(Self.countJSON(n)),")
-            out.append("     \"plugins\": [" + group.plugins.map {
-                "{\"type\": \(Format.json($0.plugin.kind.rawValue)), \"name\": \(Format.json($0.plugin.name)), "
-                    + UsageReport.estimateFields($0.estimate) + "}"
-            }.joined(separator: ",\n       ") + "],")
-            out.append("     \"unlisted\": [" + group.unlisted.map {
-                "{\"type\": \(Format.json($0.kind.rawValue)), " + UsageReport.estimateFields($0.estimate) + "}"
-            }.joined(separator: ",\n       ") + "],")
-            out.append("     \"pairs\": [" + group.pairs.map {
-                "{\"a\": {\"type\": \(Format.json($0.a.kind.rawValue)), \"name\": \(Format.json($0.a.name))}, "
-                    + "\"b\": {\"type\": \(Format.json($0.b.kind.rawValue)), \"name\": \(Format.json($0.b.name))}, "
-                    + UsageReport.estimateFields($0.estimate) + "}"
-            }.joined(separator: ",\n       ") + "]}" + (g + 1 < ldp.count ? "," : ""))
-        }
         out.append("  ]")
         out.append("}")
         return out.joined(separator: "\n") + "\n"
@@ -268,21 +213,12 @@ extension PrivateReport {
             derived("pair_confidence", type: b.kind.rawValue, name: b.name, otherType: a.kind.rawValue, otherName: a.name,
                     confidence(p.b, p.a), digits: 4)
         }
-        for (group, n) in zip(ldp, ldpInstances) {
-            let eps = Format.json(group.mechanism.epsilon)
-            count("ldp_instances", name: eps, n)
-            for p in group.plugins {
-                rows.append(["ldp_plugin", p.plugin.kind.rawValue, p.plugin.name, "", eps, Format.fixed(p.estimate.unbiased, 6),
-                             Format.fixed(p.estimate.low, 6), Format.fixed(p.estimate.high, 6)])
-            }
-        }
         return rows.map { $0.map(Format.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
     // MARK: SVG
 
-    /// Plugin shares per kind with their 95% intervals drawn as whiskers; an LDP-only
-    /// collection charts its LDP estimates instead.
+    /// Plugin shares per kind with their 95% intervals drawn as whiskers.
     public func svg(topPlugins: Int = 12) -> String {
         let width = 780, labelWidth = 210, barMax = 440, rowHeight = 20, left = 20
         var body: [String] = []
@@ -299,21 +235,7 @@ extension PrivateReport {
             body.append("<text x=\"\(max(x1, left + labelWidth + length) + 6)\" y=\"\(y + 14)\" class=\"value\">\(Format.xml(label))</text>")
             y += rowHeight
         }
-        let ldpOnly = !ldp.isEmpty && instances.value <= Int64(noise(.instances).displayThreshold)
-        if ldpOnly {
-            for (group, n) in zip(ldp, ldpInstances) {
-                body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"kind\">LDP payloads, plugin-level ε = "
-                            + "\(Format.fixed(group.mechanism.epsilon, 3)): \(Format.xml(Self.countText(n))) instances</text>")
-                y += 8
-                let shown = group.plugins.filter { $0.estimate.distinguishableFromZero }
-                    .sorted { $0.estimate.unbiased > $1.estimate.unbiased }.prefix(topPlugins * 2)
-                for p in shown {
-                    bar(p.plugin.description, p.estimate.unbiased, p.estimate.low, p.estimate.high,
-                        UsageReport.estimateText(p.estimate), "\(p.plugin.description): estimated share, 95% interval")
-                }
-                y += 22
-            }
-        } else {
+        do {
             for (k, kind) in CatalogIndex.kinds.enumerated() {
                 let shown = (0..<index.count).filter { index.kind(ofPlugin: $0) == k && shows(plugin: $0) }
                     .sorted { pluginInstances[$0] > pluginInstances[$1] }.prefix(topPlugins)
@@ -341,7 +263,7 @@ extension PrivateReport {
                    + ".title{font-size:16px;font-weight:600}.kind{font-size:13px;font-weight:600}"
                    + ".name{text-anchor:end}.value{fill:#555}.bar{fill:#3b6ea8}.whisker{stroke:#111;stroke-width:1.2;fill:none}</style>")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>")
-        let title = ldpOnly ? "Plugin shares (LDP estimates)" : "Plugin shares per kind: \(Self.countText(instances)) instances"
+        let title = "Plugin shares per kind: \(Self.countText(instances)) instances"
         out.append("<text x=\"\(left)\" y=\"26\" class=\"title\">\(Format.xml(title))</text>")
         out.append("<text x=\"\(left)\" y=\"46\" class=\"value\">\(Format.xml("Differentially private: ε = \(Format.fixed(epsilon, 3)), δ = \(Format.scientific(delta)), C = \(bounds.maxPlugins) plugins an instance."))</text>")
         out.append("<text x=\"\(left)\" y=\"64\" class=\"value\">Bars are noisy shares; whiskers their 95% intervals from the noise.</text>")

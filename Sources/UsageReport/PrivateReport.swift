@@ -25,7 +25,7 @@ public struct ContributionBounds: Sendable, Equatable {
 /// instance (an id): adding or removing one changes each group's vector of counts by at most
 /// `sensitivity` in L2 norm (the squares are integers, given exactly by `sensitivitySquared`).
 public enum FigureGroup: String, CaseIterable, Sendable {
-    /// The number of instances, and of instances in each LDP group (an id can be in each).
+    /// The number of instances.
     case instances
     /// Instances by uptime bucket (each in one bucket).
     case uptime
@@ -66,12 +66,10 @@ public enum FigureGroup: String, CaseIterable, Sendable {
         }
     }
 
-    /// Δ², the squared L2 sensitivity, for the bounds (and, for `instances`, the number of LDP
-    /// groups released beside the exact payloads).
-    public func sensitivitySquared(_ b: ContributionBounds, ldpGroups: Int) -> Int {
+    /// Δ², the squared L2 sensitivity, for the bounds.
+    public func sensitivitySquared(_ b: ContributionBounds) -> Int {
         switch self {
-        case .instances: 1 + ldpGroups
-        case .uptime, .conflicts: 1
+        case .instances, .uptime, .conflicts: 1
         case .plugins: b.maxPlugins
         case .components: b.maxPlugins * b.maxComponents * b.maxComponents
         case .kinds: 2 * CatalogIndex.kinds.count
@@ -130,7 +128,9 @@ public struct PrivateReport: Sendable {
     public let delta: Double
     public let bounds: ContributionBounds
     /// The ρ the (ε, δ) allows (CKS20 Corollary 13), and the ρ this release spends: the sum of
-    /// the groups' Δ²/(2σ²), plus the multivariate slack τ (CKS20 Theorem 15).
+    /// the groups' Δ²/(2σ²). (Independent discrete Gaussians on integer counts: the Rényi
+    /// divergence of each coordinate is at most αμ²/(2σ²) for an integer shift μ, CKS20
+    /// Proposition 5, and divergences of independent coordinates add.)
     public let rhoBudget: Double
     public let rhoSpent: Double
     /// The ε the spent ρ gives at δ (at most `epsilon`).
@@ -148,9 +148,6 @@ public struct PrivateReport: Sendable {
     public let malformed: [Int64]
     /// Per pair of plugin numbers a < b, at `pairIndex(a, b)`.
     public let pairs: [Int64]
-    /// LDP groups: their estimates are their own (local noise), divided by a noisy group size.
-    public let ldp: [LDPGroupReport]
-    public let ldpInstances: [NoisyCount]
 
     public static let defaultEpsilon = 1.0
     public static let defaultDelta = 1e-7
@@ -178,7 +175,7 @@ public struct PrivateReport: Sendable {
     /// under the same bounds) with the system CSPRNG's bits, or `g`'s in tests.
     public static func release<G: RandomNumberGenerator>(
         _ agg: Aggregates, index: CatalogIndex, epsilon: Double = defaultEpsilon, delta: Double = defaultDelta,
-        bounds: ContributionBounds = ContributionBounds(), ldpGroups: [LDPGroupBuilderHandle] = [], using g: inout G
+        bounds: ContributionBounds = ContributionBounds(), using g: inout G
     ) throws(ReleaseError) -> PrivateReport {
         guard epsilon.isFinite, epsilon > 0, epsilon <= 50 else {
             throw .badParameters("ε must be a number above 0 and at most 50")
@@ -194,10 +191,10 @@ public struct PrivateReport: Sendable {
         let pairCount = pluginCount * (pluginCount - 1) / 2
         var groups: [GroupNoise] = []
         for group in FigureGroup.allCases {
-            let d2 = group.sensitivitySquared(bounds, ldpGroups: ldpGroups.count)
+            let d2 = group.sensitivitySquared(bounds)
             let coordinates: Int
             switch group {
-            case .instances: coordinates = 1 + ldpGroups.count
+            case .instances: coordinates = 1
             case .uptime: coordinates = UptimeBucket.allCases.count
             case .conflicts: coordinates = 1
             case .plugins, .components: coordinates = pluginCount
@@ -213,10 +210,7 @@ public struct PrivateReport: Sendable {
                                      displayThreshold: PrivacyAccounting.halfWidth(variance: noise.variance,
                                                                                    level: 1 - 0.05 / Double(max(1, coordinates)))))
         }
-        let coordinates = groups.reduce(0) { $0 + $1.coordinates }
-        let smallest = groups.map(\.noise.variance).min() ?? 1
         let spent = groups.reduce(0) { $0 + $1.rho }
-            + PrivacyAccounting.multivariateSlack(coordinates: coordinates, smallestVariance: smallest)
         func group(_ g: FigureGroup) -> GroupNoise { groups[g.position] }
 
         func noisy(_ values: [Int], _ noise: GroupNoise) -> [Int64] {
@@ -225,18 +219,7 @@ public struct PrivateReport: Sendable {
         func count(_ value: Int, _ noise: GroupNoise) -> NoisyCount {
             NoisyCount(value: Int64(value) + noise.noise.sample(using: &g), halfWidth95: noise.halfWidth95)
         }
-        let instanceNoise = group(.instances)
-        let instances = count(agg.instances, instanceNoise)
-        var ldpCounts: [NoisyCount] = []
-        var ldpReports: [LDPGroupReport] = []
-        for builder in ldpGroups {
-            let n = count(builder.builder.instanceCount, instanceNoise)
-            ldpCounts.append(n)
-            if let report = builder.builder.report(layout: index.layout, minInstances: 1,
-                                                   instancesOverride: max(1, Int(clamping: n.value))) {
-                ldpReports.append(report)
-            }
-        }
+        let instances = count(agg.instances, group(.instances))
         let uptime = agg.uptime.map { count($0, group(.uptime)) }
         let conflicts = count(agg.conflicts, group(.conflicts))
         let pluginInstances = noisy(agg.pluginInstances, group(.plugins))
@@ -255,8 +238,7 @@ public struct PrivateReport: Sendable {
         return PrivateReport(index: index, epsilon: epsilon, delta: delta, bounds: bounds, rhoBudget: budget, rhoSpent: spent,
                              epsilonSpent: PrivacyAccounting.epsilon(rho: spent, delta: delta), groups: groups,
                              instances: instances, conflicts: conflicts, uptime: uptime, pluginInstances: pluginInstances,
-                             components: components, unlisted: unlisted, malformed: malformed, pairs: pairs,
-                             ldp: ldpReports, ldpInstances: ldpCounts)
+                             components: components, unlisted: unlisted, malformed: malformed, pairs: pairs)
     }
 
     // MARK: Figures for the renderers
@@ -348,17 +330,11 @@ public struct PrivateReport: Sendable {
     }
 }
 
-/// An LDP group handed to the private release (the builder's groups are internal).
-public struct LDPGroupBuilderHandle: Sendable {
-    let builder: LDPGroupBuilder
-}
-
 extension ReportBuilder {
-    /// The LDP groups, for `PrivateReport.release`.
-    public var ldpGroupHandles: [LDPGroupBuilderHandle] { ldpGroupBuilders.map(LDPGroupBuilderHandle.init) }
-
-    /// The private release of everything read: bounds, then noise from `g` (the system CSPRNG in
-    /// the tool), over exact and LDP payloads alike. `cut` says how many instances lost plugins to
+    /// The private release of the exact payloads read: bounds, then noise from `g` (the system
+    /// CSPRNG in the tool). LDP payloads are not in it: their estimates carry only their local
+    /// guarantee, and the sums they are made of would tell whether an instance sent one
+    /// (`--release ldp` prints them, saying so). `cut` says how many instances lost plugins to
     /// the bound (for the operator; not part of the release).
     public func privateReport<G: RandomNumberGenerator>(epsilon: Double = PrivateReport.defaultEpsilon,
                                                         delta: Double = PrivateReport.defaultDelta,
@@ -367,8 +343,7 @@ extension ReportBuilder {
         -> (report: PrivateReport, cut: Int)
     {
         let (agg, cut) = boundedAggregates(bounds: bounds, using: &g)
-        let report = try PrivateReport.release(agg, index: index, epsilon: epsilon, delta: delta, bounds: bounds,
-                                               ldpGroups: ldpGroupHandles, using: &g)
+        let report = try PrivateReport.release(agg, index: index, epsilon: epsilon, delta: delta, bounds: bounds, using: &g)
         return (report, cut)
     }
 }

@@ -57,9 +57,6 @@ public struct ReportBuilder: Sendable {
         ldpGroups.values.sorted { $0.epsilon < $1.epsilon }.compactMap { $0.report(layout: index.layout, minInstances: minInstances) }
     }
 
-    /// The LDP groups, by ε (for the private release, which sizes them with noise).
-    var ldpGroupBuilders: [LDPGroupBuilder] { ldpGroups.values.sorted { $0.epsilon < $1.epsilon } }
-
     /// Counts a line that was too long to be read (the splitter dropped its bytes).
     public mutating func addTooLongLine() {
         lines += 1

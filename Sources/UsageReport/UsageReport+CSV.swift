@@ -2,21 +2,22 @@ import AnonymousSummary
 
 extension UsageReport {
     /// The report as CSV, one figure a row:
-    /// `section,type,name,other_type,other_name,instances,share,components,lift,confidence_ab,confidence_ba,epsilon,estimate,ci95_low,ci95_high`.
+    /// `section,type,name,other_type,other_name,instances,share,components,lift,confidence_ab,confidence_ba,epsilon,estimate,unbiased,ci95_low,ci95_high`.
     /// LDP groups' estimates are `ldp_plugin`, `ldp_unlisted` and `ldp_pair` rows, with ε.
     /// A figure under the threshold shows as `< K` in `instances`, with the columns derived from
     /// it left empty; pairs under it are counted in the `suppressed` rows, not named.
     public func csv(with focus: PluginName? = nil) -> String {
         var rows: [[String]] = [["section", "type", "name", "other_type", "other_name", "instances", "share",
-                                 "components", "lift", "confidence_ab", "confidence_ba", "epsilon", "estimate", "ci95_low", "ci95_high"]]
+                                 "components", "lift", "confidence_ab", "confidence_ba", "epsilon", "estimate", "unbiased", "ci95_low", "ci95_high"]]
         func row(_ section: String, type: String = "", name: String = "", otherType: String = "", otherName: String = "",
                  _ instances: String, share: String = "", components: String = "", lift: String = "",
                  ab: String = "", ba: String = "", epsilon: String = "", estimate: LDPEstimate? = nil) {
             var row = [section, type, name, otherType, otherName, instances, share, components, lift, ab, ba, epsilon]
             if let e = estimate {
-                row += [Format.fixed(e.unbiased, 6), Format.fixed(e.low, 6), Format.fixed(e.high, 6)]
+                // `estimate` as in JSON (the share, clipped to [0, 1]); `unbiased` the value itself.
+                row += [Format.fixed(e.share, 6), Format.fixed(e.unbiased, 6), Format.jsonFixed(e.low, 6), Format.jsonFixed(e.high, 6)]
             } else {
-                row += ["", "", ""]
+                row += ["", "", "", ""]
             }
             rows.append(row)
         }

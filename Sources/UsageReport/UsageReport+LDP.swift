@@ -55,14 +55,14 @@ extension UsageReport {
         let hidden = ldp.filter { !$0.published }.count
         if hidden > 0 {
             out.append("")
-            out.append("\(hidden) group(s) of LDP payloads with fewer than \(minInstances) instances: nothing about them is shown")
+            out.append("\(Format.plural(hidden, "group")) of LDP payloads with fewer than \(Format.plural(minInstances, "instance")): nothing about \(hidden == 1 ? "it" : "them") is shown")
         }
         for group in ldp where group.published {
             let m = group.mechanism
             out.append("")
-            out.append("LDP payloads (optimized unary encoding, ε = \(Format.fixed(m.epsilon, 4)), p = \(Format.fixed(m.p, 4)), "
+            out.append("LDP payloads (optimized unary encoding, plugin-level ε = \(Format.fixed(m.epsilon, 4)), p = \(Format.fixed(m.p, 4)), "
                        + "q = \(Format.fixed(m.q, 4)); catalogue \(group.fingerprint)): reported apart from exact payloads")
-            out.append("  \(Format.grouped(group.instances)) instances (\(Format.grouped(group.payloads)) payloads). "
+            out.append("  \(Format.plural(group.instances, "instance")) (\(Format.plural(group.payloads, "payload"))). "
                        + "Estimated shares with 95% intervals (±, percentage points).")
             out.append("  Shown: estimates distinguishable from 0 by simultaneous 95% intervals "
                        + "(z = \(Format.fixed(group.bitZ, 2)) for plugins, \(Format.fixed(group.pairZ, 2)) for pairs).")

@@ -23,13 +23,20 @@ extension UsageReport {
             }
             y += 22
         }
+        if body.isEmpty && !publishedLDP.isEmpty {
+            // An LDP-only collection: chart its estimates, with their intervals.
+            let (chart, height) = ldpChart(top: 86, topPlugins: 24)
+            return svgDocument(title: "Plugin shares, estimated from LDP payloads (exact view: NOT FOR PUBLICATION)",
+                               subtitle: "No exact payload. " + UsageReport.ldpNotice, body: chart, height: height,
+                               comment: UsageReport.notice)
+        }
         if body.isEmpty {
-            body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">No plugin is used by \(minInstances) or more instances.</text>")
+            body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">No plugin is used by \(Format.plural(minInstances, "instance")) or more.</text>")
             y += 22
         }
         let ldp = self.ldp.filter(\.published)
         if !ldp.isEmpty {
-            body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">\(ldp.count) group(s) of LDP payloads are reported apart "
+            body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">\(Format.plural(ldp.count, "group")) of LDP payloads reported apart "
                         + "(their shares are estimates: see the table or the JSON).</text>")
             y += 22
         }

@@ -9,9 +9,16 @@ extension UsageReport {
         let below = "< \(minInstances)"
         let rejectedLines = rejected.filter { $0.key != .conflict }.values.reduce(0, +)
         let ldpPayloads = ldp.reduce(0) { $0 + $1.payloads }
-        out.append("Usage report: \(Format.grouped(instances)) instance\(instances == 1 ? "" : "s") "
-                   + "(\(Format.grouped(payloads)) payloads accepted of \(Format.grouped(lines)) lines; "
-                   + (ldpPayloads > 0 ? "\(Format.grouped(ldpPayloads)) LDP payloads, reported apart below; " : "")
+        if instances == 0 && !publishedLDP.isEmpty {
+            // An LDP-only collection: lead with what it has.
+            out.append("Usage report: no exact payload; \(Format.plural(ldpPayloads, "LDP payload")) in "
+                       + "\(Format.plural(publishedLDP.count, "group")) (\(Format.plural(lines, "line")) read, \(Format.grouped(rejectedLines)) rejected)")
+            out += ldpTable(topPlugins: topPlugins, topPairs: topPairs)
+            return out.joined(separator: "\n") + "\n"
+        }
+        out.append("Usage report: \(Format.plural(instances, "instance")) "
+                   + "(\(Format.plural(payloads, "payload")) accepted of \(Format.plural(lines, "line")); "
+                   + (ldpPayloads > 0 ? "\(Format.plural(ldpPayloads, "LDP payload")), reported apart below; " : "")
                    + "\(Format.grouped(rejectedLines)) rejected)")
         if minInstances > 1 {
             out.append("No figure resting on fewer than \(minInstances) instances is shown: those read \"\(below)\".")

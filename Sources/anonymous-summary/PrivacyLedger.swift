@@ -123,42 +123,78 @@ enum PrivacyLedger {
         }
     }
 
-    /// Charges `report` to the ledger at `path` (created if absent), or refuses (exit 65, nothing
-    /// printed, the ledger unchanged) when the total would pass the cap: `cap` if given (and then
-    /// recorded), else the ledger's own, else the default.
-    static func charge(_ path: String, cap: Double?, report: PrivateReport, inputs: [Input], ldp: [Double]) throws(CLIFailure) {
+    /// Charges `report` (a private release; nil for an LDP release, which spends no central ρ
+    /// and is recorded with its groups' local ε) to the ledger at `path`, created if absent, or
+    /// refuses (exit 65, nothing printed, the ledger unchanged) when the total would pass the
+    /// cap. The cap is set by `--budget` when the ledger is made; later a `--budget` may only
+    /// lower it. The ledger is locked (an exclusive lock on `path.lock`) from reading to the
+    /// rename of its new version, so two releases at once are charged one after the other.
+    static func charge(_ path: String, cap: Double?, report: PrivateReport?, inputs: [Input], ldp: [Double]) throws(CLIFailure) {
+        let lockPath = path + ".lock"
+        let lock = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw CLIFailure(code: .noInput, message: "\(lockPath): cannot be opened to lock the ledger") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            if errno != EINTR { throw CLIFailure(code: .noInput, message: "\(lockPath): the ledger cannot be locked (errno \(errno))") }
+        }
+        defer { flock(lock, LOCK_UN) }
+
+        func unknown(_ why: String) -> CLIFailure {
+            CLIFailure(code: .dataError, message: "\(path): not a privacy ledger this tool wrote (\(why)); refusing to release: the spent budget is unknown")
+        }
         var root: [String: Any] = ["ledger": "anonymous-summary privacy ledger", "version": 1, "releases": [Any]()]
+        var recordedCap: Double?
+        var recordedDelta: Double?
         if FileManager.default.fileExists(atPath: path) {
             guard let data = FileManager.default.contents(atPath: path),
-                  let object = try? JSONSerialization.jsonObject(with: data), let existing = object as? [String: Any],
-                  existing["ledger"] as? String == "anonymous-summary privacy ledger", existing["version"] as? Int == 1,
-                  let releases = existing["releases"] as? [[String: Any]],
+                  let object = try? JSONSerialization.jsonObject(with: data), let existing = object as? [String: Any] else { throw unknown("not JSON") }
+            guard existing["ledger"] as? String == "anonymous-summary privacy ledger", existing["version"] as? Int == 1 else { throw unknown("no ledger header") }
+            guard let releases = existing["releases"] as? [[String: Any]],
                   releases.allSatisfy({ ($0["rho"] as? NSNumber).map { $0.doubleValue >= 0 && $0.doubleValue.isFinite } ?? false }) else {
-                throw CLIFailure(code: .dataError, message: "\(path): not a privacy ledger this tool wrote (refusing to release: the spent budget is unknown)")
+                throw unknown("a release without a valid ρ")
             }
+            guard let b = (existing["budget_epsilon"] as? NSNumber)?.doubleValue, b.isFinite, b > 0,
+                  let d = (existing["delta"] as? NSNumber)?.doubleValue, d.isFinite, d > 0, d < 0.01 else {
+                throw unknown("no valid budget_epsilon or delta")
+            }
+            recordedCap = b
+            recordedDelta = d
             root = existing
-            _ = releases
+        }
+        if let cap, let recordedCap, cap > recordedCap {
+            throw CLIFailure(code: .usage, message: "\(path): --budget \(cap) is above the ledger's cap of ε = \(recordedCap): a cap can be lowered, never raised (start a new collection and ledger instead)")
         }
         var releases = root["releases"] as? [[String: Any]] ?? []
         let spent = releases.reduce(0.0) { $0 + (($1["rho"] as? NSNumber)?.doubleValue ?? 0) }
-        let budget = cap ?? (root["budget_epsilon"] as? NSNumber)?.doubleValue ?? defaultBudget
-        let delta = (root["delta"] as? NSNumber)?.doubleValue ?? report.delta
-        let total = spent + report.rhoSpent
+        let budget = cap ?? recordedCap ?? defaultBudget
+        let delta = recordedDelta ?? report?.delta ?? 1e-7
+        let rho = report?.rhoSpent ?? 0
+        let total = spent + rho
         let totalEpsilon = PrivacyAccounting.epsilon(rho: total, delta: delta)
-        if totalEpsilon > budget {
-            throw CLIFailure(code: .dataError, message: "\(path): refused: this release (ε = \(report.epsilon), ρ = \(fmt(report.rhoSpent))) "
+        guard totalEpsilon.isFinite, totalEpsilon <= budget else {
+            throw CLIFailure(code: .dataError, message: "\(path): refused: this release (ε = \(report.map { String($0.epsilon) } ?? "0"), ρ = \(fmt(rho))) "
                              + "would bring the \(CLI.plural(releases.count, "release")) charged so far (ρ = \(fmt(spent))) to ρ = \(fmt(total)), "
                              + "ε = \(fmt(totalEpsilon)) at δ = \(delta), over the ledger's budget of ε = \(budget); nothing was released. "
                              + "Releases of one collection add up (see docs/report.md, \"Repeated releases\").")
         }
         let stamp = ISO8601DateFormatter().string(from: Date())
-        releases.append([
+        var entry: [String: Any] = [
             "at": stamp,
             "inputs": inputs.map { ["name": $0.name, "sha256": $0.digest.map { String(format: "%02x", $0) }.joined(), "bytes": $0.size] },
-            "epsilon": report.epsilon, "delta": report.delta, "rho": report.rhoSpent,
-            "max_plugins": report.bounds.maxPlugins, "max_components": report.bounds.maxComponents,
-            "ldp_local_epsilons": ldp,
-        ])
+            "rho": rho,
+        ]
+        if let report {
+            entry["release"] = "dp"
+            entry["epsilon"] = report.epsilon
+            entry["delta"] = report.delta
+            entry["max_plugins"] = report.bounds.maxPlugins
+            entry["max_components"] = report.bounds.maxComponents
+        } else {
+            entry["release"] = "ldp"
+            entry["ldp_local_epsilons"] = ldp
+            entry["note"] = "local guarantee only: no central ρ is spent, and none covers who sent an LDP payload"
+        }
+        releases.append(entry)
         root["releases"] = releases
         root["budget_epsilon"] = budget
         root["delta"] = delta
@@ -174,7 +210,7 @@ enum PrivacyLedger {
             unlink(temporary)
             throw CLIFailure(code: .noInput, message: "\(path): the ledger could not be written (nothing was released)")
         }
-        CLI.printError("report: charged to \(path): ρ = \(fmt(report.rhoSpent)); \(CLI.plural(releases.count, "release")) so far, "
+        CLI.printError("report: charged to \(path): ρ = \(fmt(rho)); \(CLI.plural(releases.count, "release")) so far, "
                        + "ρ = \(fmt(total)), ε = \(fmt(totalEpsilon)) of \(budget) at δ = \(delta)")
     }
 

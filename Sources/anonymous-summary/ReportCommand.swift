@@ -7,7 +7,7 @@ import UsageReport
 /// the exact view.
 enum ReportCommand {
     static let usage = """
-        usage: anonymous-summary report [--release dp|exact] [--format table|json|csv|svg|counts] [--with KIND/NAME]
+        usage: anonymous-summary report [--release dp|exact|ldp] [--format table|json|csv|svg|counts] [--with KIND/NAME]
                                         [--epsilon E] [--delta D] [--max-plugins C] [--budget-file F [--budget E]]
                                         [--min-instances K] (FILE…|DIR|- | --counts FILE)
           Reads payloads as a collector stores them (one JSON payload a line; a DIR means its
@@ -24,6 +24,9 @@ enum ReportCommand {
           --release exact prints the exact figures for the operator, NOT for publication, with no
           figure resting on fewer than K instances (--min-instances, default 10); with --format
           counts it writes the bounded exact counts that --counts FILE later releases with noise.
+          --release ldp prints the groups of LDP payloads alone: their estimates carry the local,
+          plugin-level ε of each payload; group sizes and who sent one are not protected. LDP
+          payloads are never in the dp release.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
@@ -32,8 +35,8 @@ enum ReportCommand {
             "--budget-file", "--budget", "--counts",
         ], usage: usage)
         let release = flags["--release"]?.last ?? "dp"
-        guard release == "dp" || release == "exact" else {
-            throw CLIFailure(code: .usage, message: "--release: '\(release)' is not dp or exact")
+        guard ["dp", "exact", "ldp"].contains(release) else {
+            throw CLIFailure(code: .usage, message: "--release: '\(release)' is not dp, exact or ldp")
         }
         let format = flags["--format"]?.last ?? "table"
         guard ["table", "json", "csv", "svg", "counts"].contains(format) else {
@@ -52,12 +55,19 @@ enum ReportCommand {
             if format == "counts" {
                 throw CLIFailure(code: .usage, message: "--format counts writes exact counts: it needs --release exact")
             }
-        } else {
-            for option in ["--epsilon", "--delta", "--budget-file", "--budget"] where flags[option] != nil {
+        } else if release == "exact" {
+            for option in ["--epsilon", "--delta", "--max-plugins", "--budget-file", "--budget"] where flags[option] != nil {
                 throw CLIFailure(code: .usage, message: "\(option) applies to --release dp only (the exact view spends no privacy budget: it is not for publication)")
             }
             if countsFile != nil {
                 throw CLIFailure(code: .usage, message: "--counts releases a counts file with noise: it needs --release dp")
+            }
+        } else {
+            for option in ["--epsilon", "--delta", "--max-plugins", "--with", "--counts"] where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) does not apply to --release ldp (LDP payloads carry their own ε)")
+            }
+            if format == "counts" {
+                throw CLIFailure(code: .usage, message: "--format counts writes exact counts: it needs --release exact")
             }
         }
         if flags["--budget"] != nil && flags["--budget-file"] == nil {
@@ -135,7 +145,19 @@ enum ReportCommand {
                 CLI.printError("report: no payload accepted from \(files.count) file\(files.count == 1 ? "" : "s") "
                                + "(\(CLI.plural(builder.lines, "line")) read, \(rejected) rejected): the figures below are of no instance")
             }
-            if release == "exact" {
+            if release == "ldp" {
+                let report = builder.report(minInstances: minInstances)
+                if let ledgerPath {
+                    try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: nil, inputs: inputs,
+                                             ldp: report.ldp.filter(\.published).map(\.mechanism.epsilon))
+                }
+                switch format {
+                case "json": text = report.ldpReleaseJSON()
+                case "csv": text = report.ldpReleaseCSV()
+                case "svg": text = report.ldpReleaseSVG()
+                default: text = report.ldpReleaseTable()
+                }
+            } else if release == "exact" {
                 if format == "counts" {
                     let (agg, cut) = builder.boundedAggregates(bounds: bounds, using: &rng)
                     if cut > 0 { CLI.printError("report: \(CLI.plural(cut, "instance")) had more than \(bounds.maxPlugins) plugins: a random \(bounds.maxPlugins) of each were kept") }
@@ -160,9 +182,12 @@ enum ReportCommand {
                     CLI.printError("report: \(CLI.plural(result.cut, "instance")) had more than \(bounds.maxPlugins) plugins: "
                                    + "a random \(bounds.maxPlugins) of each were counted (for the operator; not in the release)")
                 }
+                if builder.ldpPayloads > 0 {
+                    CLI.printError("report: \(CLI.plural(builder.ldpPayloads, "LDP payload")) left out of the private release "
+                                   + "(their estimates carry only their local guarantee): --release ldp prints them")
+                }
                 if let ledgerPath {
-                    try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: result.report, inputs: inputs,
-                                             ldp: result.report.ldp.map(\.mechanism.epsilon))
+                    try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: result.report, inputs: inputs, ldp: [])
                 }
                 text = render(result.report, format: format, focus: focus.flatMap(index.number(of:)))
             }

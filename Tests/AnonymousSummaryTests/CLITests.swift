@@ -321,3 +321,81 @@ extension CLITests {
         }
     }
 }
+
+/// LDP payloads: their own release, never inside the private one; one meaning of `estimate`.
+extension CLITests {
+    func ldpLines(_ count: Int, ones: Bool) throws -> String {
+        let bits = try String(contentsOfFile: TestPaths.repositoryRoot.appendingPathComponent("Tests/FuzzCorpus/payload-valid-ldp.jsonl").path, encoding: .utf8)
+        let template = bits.split(separator: "\n")[0]
+        return (0..<count).map { n -> String in
+            let hex = String(0x200000 + n, radix: 16)
+            var line = String(template).replacingOccurrences(of: "3b2e1c4d-5f6a-4b7c-8d9e-0f1a2b3c4d5e", with: "00000000-0000-4000-8000-000000\(hex)")
+            if ones, let range = line.range(of: #""bits":"[0-9a-f]+""#, options: .regularExpression) {
+                let width = line[range].count - 9
+                line.replaceSubrange(range, with: "\"bits\":\"" + String(repeating: "f", count: width - 1) + "c\"")
+            }
+            return line
+        }.joined(separator: "\n") + "\n"
+    }
+
+    func testLDPPayloadsHaveTheirOwnReleaseAndAreNotInThePrivateOne() throws {
+        let input = try ldpLines(40, ones: false) + payloads(0..<30, #"{"type":"input","name":"kafka"}"#)
+        let dp = try run(["report", "--format", "json", "-"], stdin: input)
+        XCTAssertEqual(dp.status, 0, dp.stderr)
+        XCTAssertTrue(dp.stderr.contains("40 LDP payloads left out of the private release"), dp.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(dp.stdout.utf8)) as? [String: Any])
+        XCTAssertNil(object["ldp"], "no LDP section in the private release")
+        let ldp = try run(["report", "--release", "ldp", "--min-instances", "1", "-"], stdin: input)
+        XCTAssertEqual(ldp.status, 0, ldp.stderr)
+        XCTAssertTrue(ldp.stdout.hasPrefix("LDP payloads only:"), ldp.stdout)
+        XCTAssertTrue(ldp.stdout.contains("plugin-level ε = 1.0986"), ldp.stdout)
+        XCTAssertTrue(ldp.stdout.contains("40 instances (40 payloads)"), ldp.stdout)
+        for bad in [["--epsilon", "1"], ["--with", "input/kafka"], ["--format", "counts"]] {
+            XCTAssertEqual(try run(["report", "--release", "ldp"] + bad + ["-"], stdin: input).status, 64, "\(bad)")
+        }
+        // An LDP-only collection: the exact view leads with its LDP section, its SVG charts estimates.
+        let only = try ldpLines(40, ones: true)
+        let table = try run(["report", "--release", "exact", "--min-instances", "1", "-"], stdin: only).stdout
+        let lines = table.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[1].hasPrefix("Usage report: no exact payload; 40 LDP payloads in 1 group"), lines[1])
+        XCTAssertNil(table.range(of: #"(^|[^0-9,])0 instances"#, options: .regularExpression), table)
+        let svg = try run(["report", "--release", "exact", "--min-instances", "1", "--format", "svg", "-"], stdin: only).stdout
+        XCTAssertTrue(svg.contains("class=\"whisker\""), "estimates drawn with their intervals")
+        XCTAssertNil(svg.range(of: #"(^|[^0-9,])0 instances"#, options: .regularExpression), svg)
+        // The ledger records an LDP release with no central ρ.
+        let ledger = temporaryPath("ledger-ldp")
+        defer { try? FileManager.default.removeItem(atPath: ledger); try? FileManager.default.removeItem(atPath: ledger + ".lock") }
+        XCTAssertEqual(try run(["report", "--release", "ldp", "--budget-file", ledger, "-"], stdin: input).status, 0)
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ledger))) as? [String: Any])
+        let entry = try XCTUnwrap((root["releases"] as? [[String: Any]])?.first)
+        XCTAssertEqual(entry["release"] as? String, "ldp")
+        XCTAssertEqual(entry["rho"] as? Double, 0)
+        XCTAssertEqual((entry["ldp_local_epsilons"] as? [Double])?.count, 1)
+        // A cap can be lowered, never raised.
+        XCTAssertEqual(try run(["report", "--budget-file", ledger, "--budget", "9", "-"], stdin: input).status, 64)
+        XCTAssertEqual(try run(["report", "--budget-file", ledger, "--budget", "2", "-"], stdin: input).status, 0)
+    }
+
+    /// `estimate` is the same number in JSON and CSV (the share, clipped to [0, 1]); CSV's
+    /// `unbiased` is JSON's `unbiased`.
+    func testEstimateMeansOneThingInEveryFormat() throws {
+        let input = try ldpLines(30, ones: false)
+        let json = try run(["report", "--release", "ldp", "--min-instances", "1", "--format", "json", "-"], stdin: input).stdout
+        let csv = try run(["report", "--release", "ldp", "--min-instances", "1", "--format", "csv", "-"], stdin: input).stdout
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let plugins = try XCTUnwrap(((root["ldp"] as? [[String: Any]])?.first)?["plugins"] as? [[String: Any]])
+        let header = try XCTUnwrap(csv.split(separator: "\n").dropFirst().first).split(separator: ",").map(String.init)
+        let e = try XCTUnwrap(header.firstIndex(of: "estimate")), u = try XCTUnwrap(header.firstIndex(of: "unbiased"))
+        var compared = 0, negative = 0
+        for row in csv.split(separator: "\n") where row.hasPrefix("ldp_plugin,") {
+            let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard let p = plugins.first(where: { $0["type"] as? String == cells[1] && $0["name"] as? String == cells[2] }) else { continue }
+            XCTAssertEqual(Double(cells[e]) ?? -1, p["estimate"] as? Double ?? -2, accuracy: 1e-6, "\(cells[2])")
+            XCTAssertEqual(Double(cells[u]) ?? -1, p["unbiased"] as? Double ?? -2, accuracy: 1e-6, "\(cells[2])")
+            if (Double(cells[u]) ?? 0) < 0 { negative += 1 }
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 300)
+        XCTAssertGreaterThan(negative, 0, "some unbiased estimates are negative, and their estimate is 0 in both formats")
+    }
+}

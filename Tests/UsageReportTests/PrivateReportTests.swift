@@ -44,7 +44,7 @@ final class PrivateReportTests: XCTestCase {
 
     // MARK: Accounting
 
-    /// ρ of a release is the sum over its groups of Δ²/(2σ²) (plus the multivariate slack), read
+    /// ρ of a release is the sum over its groups of Δ²/(2σ²), read
     /// from the σ² actually sampled; it stays within the budget (ε, δ) allows; each Δ² is the
     /// documented one; and every group is present.
     func testTheReleaseSpendsWhatItsNoiseCostsAndNoMore() throws {
@@ -63,9 +63,7 @@ final class PrivateReportTests: XCTestCase {
             let expected: [FigureGroup: Int] = [.instances: 1, .uptime: 1, .conflicts: 1, .plugins: c, .components: c * 16,
                                                 .kinds: 18, .pairs: c * (c - 1) / 2]
             for group in report.groups { XCTAssertEqual(group.sensitivitySquared, expected[group.group], "\(group.group)") }
-            let slack = PrivacyAccounting.multivariateSlack(coordinates: report.groups.reduce(0) { $0 + $1.coordinates },
-                                                            smallestVariance: report.groups.map(\.noise.variance).min()!)
-            XCTAssertEqual(report.rhoSpent, sum + slack, accuracy: 1e-15)
+            XCTAssertEqual(report.rhoSpent, sum, accuracy: 1e-15)
             XCTAssertLessThanOrEqual(report.rhoSpent, report.rhoBudget)
             XCTAssertGreaterThan(report.rhoSpent, 0.99 * report.rhoBudget, "the budget is used, not wasted")
             XCTAssertLessThanOrEqual(report.epsilonSpent, epsilon * (1 + 1e-6))
@@ -143,7 +141,7 @@ final class PrivateReportTests: XCTestCase {
                 .pairs: pairKeys.reduce(0) { let d = (after.pairs[$1] ?? 0) - (before.pairs[$1] ?? 0); return $0 + d * d },
             ]
             for group in FigureGroup.allCases {
-                let bound = group.sensitivitySquared(bounds, ldpGroups: 0)
+                let bound = group.sensitivitySquared(bounds)
                 XCTAssertLessThanOrEqual(moved[group] ?? .max, bound, "trial \(trial): \(group)")
                 if maximal { XCTAssertEqual(moved[group], bound, "trial \(trial): \(group) should reach its bound") }
             }
@@ -210,20 +208,20 @@ final class PrivateReportTests: XCTestCase {
             Self.numbers(json, "", into: &flat)
             renders.append(flat)
         }
-        let parameters = [".version", ".privacy.", ".pairs_display_threshold", ".ldp[0].epsilon", ".ldp[0].p", ".ldp[0].q"]
+        let parameters = [".version", ".privacy.", ".pairs_display_threshold"]
         var checked = 0
         for (path, value) in renders[0] where !parameters.contains(where: { path.hasPrefix($0) }) {
             let all = renders.compactMap { $0[path] }
             guard all.count == renders.count else { continue }  // a pair shown in only some releases
             // A share or interval end clipped to 0 or 1 is a function of noisy values that can
             // repeat; the count it comes from is checked on its own.
-            if all.allSatisfy({ $0 == 0 || $0 == 1 }) && (path.contains(".share") || path.contains(".ci95") || path.contains(".ldp")) { continue }
+            if all.allSatisfy({ $0 == 0 || $0 == 1 }) && (path.contains(".share") || path.contains(".ci95")) { continue }
             XCTAssertTrue(all.contains { $0 != value }, "\(path) is \(value) in six releases: not noised")
             checked += 1
         }
         XCTAssertGreaterThan(checked, 1_000)
         XCTAssertNotNil(renders[0][".instances.estimate"])
-        XCTAssertNotNil(renders[0][".ldp[0].instances.estimate"], "the LDP group's size is published noised")
+        XCTAssertFalse(renders[0].keys.contains { $0.hasPrefix(".ldp") }, "LDP payloads are not in the private release")
     }
 
     // MARK: The attacks of the issue

@@ -112,8 +112,8 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(json.contains(#""unlisted""#), json)
         XCTAssertTrue(json.contains(#""suppressed": {"plugins": 1, "pairs": 2, "kind_counts": 1"#), json)
         let csvRow = report.csv().split(separator: "\n").filter { $0.contains("awk") }
-        XCTAssertEqual(csvRow, ["plugin,processor,awk,,,< 7,,,,,,,,,"])
-        XCTAssertTrue(report.csv().contains("unlisted,cache,,,,< 7,,,,,,,,,"))
+        XCTAssertEqual(csvRow, ["plugin,processor,awk,,,< 7,,,,,,,,,,"], "16 columns")
+        XCTAssertTrue(report.csv().contains("unlisted,cache,,,,< 7,,,,,,,,,,"))
         let tableRows = report.table().split(separator: "\n").filter { $0.contains("awk") }
         XCTAssertEqual(tableRows.map { $0.split(separator: " ").map(String.init) }, [["awk", "<", "7"]])
         XCTAssertFalse(report.svg().contains("awk"))
