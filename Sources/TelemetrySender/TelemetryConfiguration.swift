@@ -27,10 +27,14 @@ public struct TelemetryConfiguration: Sendable {
     /// An environment variable that, set to anything but empty or `0`, makes the sender write
     /// each payload to standard error instead of sending it, at the moments it would send.
     public var debugVariable: String?
-    /// What is reported: the exact plugin usage (the default), or an ε-locally-differentially-
+    /// What is reported: the exact plugin usage (the default), or a locally differentially
     /// private randomization of it (`.ldp(epsilon:secret:)`). An ε out of range turns telemetry
     /// off (`TelemetryStatus` says so).
     public var privacy: PrivacyMode
+    /// Whether a config with no component at all sends its (empty) payload. False by default:
+    /// the sender then sends nothing and says why in its log (a payload of nothing is more
+    /// likely a wrong file than a wish).
+    public var sendsEmptyPayloads = false
 
     /// - Throws: `TelemetryConfigurationError` for an endpoint that is not `https://`, or
     ///   `http://` to a loopback address (127.0.0.0/8, ::1, localhost): a payload never crosses

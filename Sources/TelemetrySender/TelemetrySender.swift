@@ -107,6 +107,10 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     }
 
     private func schedule(started: C.Instant, transport: any TelemetryTransport) async {
+        if usage.isEmpty && !configuration.sendsEmptyPayloads {
+            log?("telemetry: the config has no component: nothing will be sent (sendsEmptyPayloads sends the empty payload)")
+            return
+        }
         let plan = TelemetrySchedule(configuration)
         let firstDelay = plan.initialDelay(randomFraction())
         var next = started.advanced(by: firstDelay)

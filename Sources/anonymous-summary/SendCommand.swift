@@ -58,7 +58,7 @@ enum SendCommand {
     static let usage = """
         usage: anonymous-summary send --endpoint URL [--initial-delay 5m] [--jitter 1h] [--period 24h] [--timeout 10s]
                                       [--privacy exact|ldp [--epsilon E] [--secret-file F]]
-                                      [--disable-telemetry] [-r RESOURCES.yaml]… [--streams] CONFIG…
+                                      [--disable-telemetry] [-r RESOURCES.yaml]… [--streams] [--allow-empty] CONFIG…
           Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
           the first payload at a random moment from the initial delay to the initial delay plus
           the jitter, then one every period ± up to the jitter (at most half the period), the
@@ -73,13 +73,18 @@ enum SendCommand {
                                               valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--jitter", "--period", "--timeout"])
                                                 .union(PrivacyArguments.valued), usage: usage)
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
-        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,
+        var configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,
                                                             privacy: try PrivacyArguments.mode(flags))
+        configuration.sendsEmptyPayloads = flags["--allow-empty"] != nil
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         CLI.printError(status.description)
         CLI.printError("privacy mode: \(configuration.privacy.description)")
+        if case .ldp(let epsilon, nil) = configuration.privacy, status.isEnabled {
+            CLI.printError("telemetry: without --secret-file each process draws afresh: whoever links k restarts of this host "
+                           + "(by address or timing) holds k independent draws, and the plugin-level ε = \(epsilon) adds up to k·ε")
+        }
         guard status.isEnabled else { exit(ExitCode.ok.rawValue) }
         let sender = TelemetrySender(configuration: configuration, status: status, usage: usage,
                                      log: { CLI.printError($0) })

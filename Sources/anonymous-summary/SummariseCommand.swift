@@ -1,11 +1,12 @@
 import AnonymousSummary
 import Foundation
+import TelemetrySender
 
 /// The configs named on a command line: main configs, resource files (`-r`), and folders of
 /// stream configs (streams mode), as a host would read them.
 enum ConfigArguments {
     static let valued: Set<String> = ["-r", "--resources"]
-    static let flags: Set<String> = ["--streams"]
+    static let flags: Set<String> = ["--streams", "--allow-empty"]
 
     /// `operands` are main configs (or, with `--streams`, stream configs); a folder among
     /// them is read as a streams-mode folder: every .yaml/.yml file under it is a stream.
@@ -15,7 +16,11 @@ enum ConfigArguments {
         for path in operands {
             var isDirectory: ObjCBool = false
             if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
-                for file in try streamFiles(in: path) {
+                let files = try streamFiles(in: path)
+                guard !files.isEmpty else {
+                    throw CLIFailure(code: .noInput, message: "\(path): a directory with no .yaml or .yml config in it")
+                }
+                for file in files {
                     sources.append(ConfigSource(try CLI.readInput(file), role: .stream, name: file))
                 }
             } else {
@@ -30,13 +35,22 @@ enum ConfigArguments {
 
     /// What the configs named by `operands` and `flags` use, together; a bad config ends the
     /// command with its `FILE:LINE:COLUMN: message`.
+    /// A config with no component at all is refused (65) unless `--allow-empty` asks for its
+    /// empty payload: a payload of nothing is more likely a wrong file than a wish.
     static func usage(operands: [String], flags: [String: [String]]) throws(CLIFailure) -> ComponentUsage {
         let sources = try sources(operands: operands, flags: flags)
+        let usage: ComponentUsage
         do {
-            return try Summariser().usage(of: sources)
+            usage = try Summariser().usage(of: sources)
         } catch {
             throw CLIFailure(code: .dataError, message: error.description)
         }
+        if usage.isEmpty && flags["--allow-empty"] == nil {
+            let names = sources.map(\.name).prefix(3).joined(separator: ", ") + (sources.count > 3 ? ", …" : "")
+            throw CLIFailure(code: .dataError, message: "\(names): no component found (no input, buffer, pipeline, output or resource "
+                             + "of a known kind): nothing to report. --allow-empty makes the empty payload anyway")
+        }
+        return usage
     }
 
     /// The .yaml and .yml files under `folder`, sorted, as streams mode reads them.
@@ -59,11 +73,12 @@ enum PrivacyArguments {
     static let valued: Set<String> = ["--privacy", "--epsilon", "--secret-file"]
 
     static func mode(_ flags: [String: [String]]) throws(CLIFailure) -> PrivacyMode {
-        let name = flags["--privacy"]?.last ?? (flags["--epsilon"] != nil ? "ldp" : "exact")
+        // One rule in summarise, send and status: the LDP options need --privacy ldp, said.
+        let name = flags["--privacy"]?.last ?? "exact"
         switch name {
         case "exact":
-            guard flags["--epsilon"] == nil, flags["--secret-file"] == nil else {
-                throw CLIFailure(code: .usage, message: "--epsilon and --secret-file go with --privacy ldp")
+            for option in ["--epsilon", "--secret-file"] where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy ldp (the default is exact)")
             }
             return .exact
         case "ldp":
@@ -76,9 +91,14 @@ enum PrivacyArguments {
             }
             var secret: LDPSecret?
             if let path = flags["--secret-file"]?.last {
-                let text = String(decoding: try CLI.readInput(path), as: UTF8.self)
-                guard let parsed = LDPSecret(hex: text) else {
+                // The library's one reader of secret files: the same file, the same key.
+                guard let parsed = LDPSecret(secretFile: try CLI.readInput(path, limit: 4096)) else {
                     throw CLIFailure(code: .usage, message: "--secret-file: \(path) must hold at least 32 hex digits (128 bits), as `anonymous-summary secret > \(path)` writes")
+                }
+                var info = stat()
+                if path != "-", stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+                    CLI.printError("warning: \(path) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))): "
+                                   + "whoever reads the secret can undo the randomization of these payloads; chmod 600 \(path)")
                 }
                 secret = parsed
             }
@@ -93,11 +113,12 @@ enum PrivacyArguments {
 enum SummariseCommand {
     static let usage = """
         usage: anonymous-summary summarise [--id UUID] [--uptime SECONDS] [--privacy exact|ldp [--epsilon E] [--secret-file F]]
-                                           [-r RESOURCES.yaml]… [--streams] CONFIG…
+                                           [-r RESOURCES.yaml]… [--streams] [--allow-empty] CONFIG…
           Prints, as one line of JSON, exactly the payload the telemetry would send for these
           configs: a random instance id, the uptime, and the allow-listed plugin names in use.
           --id and --uptime make the output reproducible (otherwise the id is random and the
-          uptime 0). A CONFIG that is a folder is read as streams mode (every .yaml/.yml in it
+          uptime 0); the uptime goes in whole hours, as the sender sends it. A config with no
+          component is refused unless --allow-empty. A CONFIG that is a folder is read as streams mode (every .yaml/.yml in it
           is a stream config); --streams reads CONFIG files as stream configs.
           --privacy ldp prints instead one randomized report (optimized unary encoding over the
           catalogue, ε = --epsilon, ln 3 by default): a fresh draw each run, or with
@@ -123,8 +144,8 @@ enum SummariseCommand {
         }
         var uptime: UInt64 = 0
         if let text = flags["--uptime"]?.last {
-            guard let value = UInt64(text) else { throw CLIFailure(code: .usage, message: "--uptime needs whole seconds") }
-            uptime = value
+            guard let value = Int64(text), value >= 0 else { throw CLIFailure(code: .usage, message: "--uptime needs whole seconds") }
+            uptime = TelemetrySchedule.reportedUptime(seconds: value)  // whole hours, as sent
         }
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         if let mechanism = privacy.mechanism, case .ldp(_, let secret) = privacy {

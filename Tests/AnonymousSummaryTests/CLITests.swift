@@ -54,9 +54,9 @@ final class CLITests: XCTestCase {
     }
 
     func testSummarisePrintsExactlyThePayload() throws {
-        let r = try run(["summarise", "--id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "--uptime", "42", "Examples/telemetry-docs.yaml"])
+        let r = try run(["summarise", "--id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "--uptime", "3725", "Examples/telemetry-docs.yaml"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout.filter { $0 != " " }, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":42,"components":[{"type":"input","name":"generate"},{"type":"output","name":"aws_s3"}]}"# + "\n")
+        XCTAssertEqual(r.stdout.filter { $0 != " " }, #"{"id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","uptime":3600,"components":[{"type":"input","name":"generate"},{"type":"output","name":"aws_s3"}]}"# + "\n")
         XCTAssertEqual(r.stdout.utf8.count, 257, "256 bytes of payload, padded, and a line break")
     }
 
@@ -112,7 +112,7 @@ final class CLITests: XCTestCase {
                        "telemetry is off (--disable-telemetry)\n" + exact)
         XCTAssertEqual(try run(["status", "--endpoint", "https://collector.example/v1", "--privacy", "ldp", "--epsilon", "2"]).stdout,
                        "telemetry is on (an endpoint is configured; opt out with --disable-telemetry or DO_NOT_TRACK=1)\n"
-                       + "privacy mode: ldp (optimized unary encoding, ε = 2.0, drawn afresh each process)\n")
+                       + "privacy mode: ldp (optimized unary encoding, plugin-level ε = 2.0, drawn afresh each process)\n")
     }
 
     func testAPlainHTTPEndpointOffLoopbackIsRefused() throws {
@@ -397,5 +397,73 @@ extension CLITests {
         }
         XCTAssertGreaterThan(compared, 300)
         XCTAssertGreaterThan(negative, 0, "some unbiased estimates are negative, and their estimate is 0 in both formats")
+    }
+}
+
+/// LDP secrets: one reader for the library and the tool; warnings a user needs.
+extension CLITests {
+    /// The file `anonymous-summary secret` writes, read by the library (`LDPSecret(secretFile:)`,
+    /// as docs/ldp.md's host example does) and by `summarise --secret-file`, gives the same id
+    /// and the same bits.
+    func testTheLibraryAndTheToolDrawTheSameFromOneSecretFile() throws {
+        let path = temporaryPath("secret")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let made = try run(["secret"])
+        XCTAssertEqual(made.status, 0)
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(made.stdout.utf8), attributes: [.posixPermissions: 0o600]))
+        let printed = try run(["summarise", "--privacy", "ldp", "--secret-file", path, "--uptime", "0", "Examples/telemetry-docs.yaml"])
+        XCTAssertEqual(printed.status, 0, printed.stderr)
+        XCTAssertFalse(printed.stderr.contains("warning"), printed.stderr)
+        let contents = try XCTUnwrap(FileManager.default.contents(atPath: path))
+        let secret = try XCTUnwrap(LDPSecret(secretFile: Array(contents)))
+        let usage = try Summariser().usage(of: [ConfigSource(Array(try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("Examples/telemetry-docs.yaml"))))])
+        let mechanism = try XCTUnwrap(OptimizedUnaryEncoding(epsilon: OptimizedUnaryEncoding.defaultEpsilon))
+        let library = LDPReport(usage: usage, mechanism: mechanism, secret: secret).summary(id: secret.instanceID, uptimeSeconds: 0)
+        XCTAssertEqual(printed.stdout, library.jsonString() + "\n", "one file, one key, one draw")
+        // The raw bytes of the file are not a key the library takes for it.
+        XCTAssertNotEqual(LDPSecret(key: Array(contents)), secret)
+        // Readable by others: said, once.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        let open = try run(["summarise", "--privacy", "ldp", "--secret-file", path, "Examples/telemetry-docs.yaml"])
+        XCTAssertEqual(open.status, 0)
+        XCTAssertTrue(open.stderr.contains("warning: \(path) can be read by other users (mode 644)"), open.stderr)
+    }
+
+    /// The LDP options need --privacy ldp in every command that takes them.
+    func testPrivacyOptionsFollowOneRuleInEveryCommand() throws {
+        for command in [["summarise"], ["send", "--endpoint", "http://127.0.0.1:9/"], ["status"]] {
+            for option in [["--epsilon", "2"], ["--secret-file", "x"]] {
+                let operand = command[0] == "status" ? [] : ["Examples/telemetry-docs.yaml"]
+                let r = try run(command + option + operand)
+                XCTAssertEqual(r.status, 64, "\(command) \(option): \(r.stderr)")
+                XCTAssertTrue(r.stderr.contains("goes with --privacy ldp"), r.stderr)
+            }
+        }
+    }
+}
+
+/// What a new user hits first: empty inputs are refused with their names, not sent.
+extension CLITests {
+    func testAnEmptyDirectoryOrAConfigWithNoComponentIsRefused() throws {
+        let dir = temporaryPath("empty-dir")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for command in [["summarise"], ["send", "--endpoint", "http://127.0.0.1:9/"]] {
+            let r = try run(command + [dir])
+            XCTAssertEqual(r.status, 66, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("\(dir): a directory with no .yaml or .yml config in it"), r.stderr)
+        }
+        let config = dir + "/nothing.yaml"
+        try "# only a comment\nhttp: {address: 0.0.0.0:4195}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        for command in [["summarise"], ["send", "--endpoint", "http://127.0.0.1:9/"]] {
+            let r = try run(command + [config])
+            XCTAssertEqual(r.status, 65, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("\(config): no component found"), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        let allowed = try run(["summarise", "--allow-empty", config])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertTrue(allowed.stdout.filter { $0 != " " }.contains(#""components":[]}"#), allowed.stdout)
+        XCTAssertEqual(try run(["report", dir]).status, 66, "report: a directory with no *.jsonl")
     }
 }

@@ -131,9 +131,9 @@ final class LocalPrivacyTests: XCTestCase {
 
     func testASecretMemoisesTheDrawPerBitAndTrueValue() throws {
         let m = try XCTUnwrap(OptimizedUnaryEncoding(epsilon: 1))
-        let secret = try XCTUnwrap(LDPSecret(bytes: Array("a host's 32-byte persistent key!".utf8)))
-        let other = try XCTUnwrap(LDPSecret(bytes: Array("another host's persistent key!!!".utf8)))
-        XCTAssertNil(LDPSecret(bytes: Array("15 bytes only!!".utf8)))
+        let secret = try XCTUnwrap(LDPSecret(key: Array("a host's 32-byte persistent key!".utf8)))
+        let other = try XCTUnwrap(LDPSecret(key: Array("another host's persistent key!!!".utf8)))
+        XCTAssertNil(LDPSecret(key: Array("15 bytes only!!".utf8)))
         let layout = ComponentCatalog.benthos.ldpLayout
         let width = layout.width
         let truth = (0..<width).map { $0 % 7 == 0 }

@@ -20,7 +20,7 @@ final class LDPPropertyTests: XCTestCase {
     /// The same with a persistent secret instead of a generator.
     static func ldpWithSecret(_ bytes: [UInt8]) throws -> [UInt8] {
         let usage = try Subjects.summariser.usage(of: [ConfigSource(bytes)])
-        let report = LDPReport(usage: usage, mechanism: mechanism, secret: LDPSecret(bytes: Array("property-test secret, 32 bytes!!".utf8)))
+        let report = LDPReport(usage: usage, mechanism: mechanism, secret: LDPSecret(key: Array("property-test secret, 32 bytes!!".utf8)))
         return report.summary(id: Subjects.id, uptimeSeconds: 42).jsonBytes()
     }
 
@@ -35,7 +35,7 @@ final class LDPPropertyTests: XCTestCase {
               defaultIterations: 2000, show: AnonymityPropertyTests.show)
         check(Property(name: "non-interference (ldp, secret)", gen: AnonymityPropertyTests.cases,
                        check: AnonymityPropertyTests.nonInterference(Self.ldpWithSecret)),
-              defaultIterations: 1000, show: AnonymityPropertyTests.show)
+              defaultIterations: 400, show: AnonymityPropertyTests.show)
     }
 
     func testEveryLDPPayloadIsClosed() throws {

@@ -47,7 +47,7 @@ final class TelemetryLDPTests: XCTestCase {
     }
 
     func testWithAPersistentSecretARestartSendsTheSameBits() throws {
-        let secret = try XCTUnwrap(LDPSecret(bytes: Array(repeating: 7, count: 32)))
+        let secret = try XCTUnwrap(LDPSecret(key: Array(repeating: 7, count: 32)))
         let first = TelemetrySender(configuration: configuration(.ldp(epsilon: 2, secret: secret)), status: on, usage: usage, id: id)
         let restarted = TelemetrySender(configuration: configuration(.ldp(epsilon: 2, secret: secret)), status: on, usage: usage, id: .random())
         XCTAssertEqual(try XCTUnwrap(first.ldpReport).reported, try XCTUnwrap(restarted.ldpReport).reported)

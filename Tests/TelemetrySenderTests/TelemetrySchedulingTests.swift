@@ -199,6 +199,35 @@ final class TelemetrySchedulingTests: XCTestCase {
         for sender in senders { await sender.stop() }
     }
 
+    /// A config with no component sends nothing (and says so), unless the host asks.
+    func testAnEmptyUsageSendsNothingUnlessTheHostAsks() async {
+        for asks in [false, true] {
+            var c = configuration
+            c.sendsEmptyPayloads = asks
+            let clock = TestClock()
+            let spy = SpyTransport()
+            let log = LogLines()
+            let sender = TelemetrySender(configuration: c, status: on, usage: ComponentUsage(), id: id, clock: clock,
+                                         transport: { spy }, log: { log.append($0) })
+            await sender.start()
+            if asks {
+                let waiting = await clock.waitForSleepers(1)
+                XCTAssertTrue(waiting)
+                clock.advance(by: .seconds(300))
+                let sent = await eventually { spy.payloads.count == 1 }
+                XCTAssertTrue(sent)
+            } else {
+                let said = await eventually { log.lines.contains { $0.contains("no component: nothing will be sent") } }
+                XCTAssertTrue(said, "\(log.lines)")
+                clock.advance(by: .seconds(10 * 86_400))
+                try? await Task.sleep(nanoseconds: 20_000_000)
+                XCTAssertEqual(spy.attempts, 0)
+                XCTAssertEqual(clock.sleeperCount, 0)
+            }
+            await sender.stop()
+        }
+    }
+
     /// A host suspended for a week sends once when it wakes, not seven times to catch up.
     func testAfterALongPauseOneSendNotABurst() async {
         let clock = TestClock()

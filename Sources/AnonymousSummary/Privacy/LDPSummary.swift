@@ -80,7 +80,7 @@ public enum PrivacyMode: Sendable, Equatable {
         switch self {
         case .exact: return "exact (plugin names and counts)"
         case .ldp(let epsilon, let secret):
-            return "ldp (optimized unary encoding, ε = \(epsilon)"
+            return "ldp (optimized unary encoding, plugin-level ε = \(epsilon)"
                 + (secret == nil ? ", drawn afresh each process)" : ", memoised with a persistent secret)")
         }
     }

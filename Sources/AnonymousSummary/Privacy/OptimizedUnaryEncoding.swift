@@ -57,26 +57,23 @@ public struct OptimizedUnaryEncoding: Sendable, Equatable {
 /// A host's persistent secret for memoised draws: at least 128 random bits the host keeps in its
 /// own data directory (the library never writes files), one per deployment (generated on first
 /// start, not baked into an image that many hosts share). With it, the draw for each plugin's
-/// bit is SipHash-2-4(secret, ε, the plugin's name, its true value), so one config gives one
+/// bit is HMAC-SHA256(HKDF-SHA256(secret), ε, the plugin's name, its true value), so one config gives one
 /// report across restarts, and one deployment one instance id (`instanceID`).
 public struct LDPSecret: Sendable, Equatable {
-    let k0: UInt64
-    let k1: UInt64
+    /// The derived key: HKDF-SHA256 of the secret (RFC 5869), never the secret itself.
+    let key: [UInt8]
+    /// HMAC-SHA256 under `key`, made ready once.
+    let prf: HMACSHA256.Keyed
 
-    /// Nil for fewer than 16 bytes. Longer secrets are compressed to a 128-bit key with
-    /// SipHash-2-4 under two fixed public keys.
-    public init?(bytes: [UInt8]) {
-        guard bytes.count >= 16 else { return nil }
-        k0 = SipHash24.hash(key: 0x6c64_702d_7365_6372, 0x6574_2d6b_6579_2d30, bytes)  // "ldp-secret-key-0"
-        k1 = SipHash24.hash(key: 0x6c64_702d_7365_6372, 0x6574_2d6b_6579_2d31, bytes)  // "ldp-secret-key-1"
-    }
+    public static func == (a: LDPSecret, b: LDPSecret) -> Bool { a.key == b.key }
 
-    /// A secret written as hex (what `anonymous-summary secret` prints): at least 32 hex digits
-    /// (128 bits), white space around them ignored; nil otherwise. Reading the digits rather
-    /// than the file's bytes keeps a trailing newline from changing the key, and keeps 16
-    /// typed characters from passing for 128 bits.
-    public init?(hex text: String) {
-        let digits = Array(text.utf8).filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+    /// The secret file as `anonymous-summary secret` writes it: at least 32 hex digits (128
+    /// bits), any case, white space around them ignored; nil for anything else. This is the one
+    /// way to read a secret file, for the library and the tool alike: a host passes the file's
+    /// bytes as they are (`LDPSecret(secretFile: Array(data))`), and the same file gives the same
+    /// key, so the same draw, whoever reads it.
+    public init?(secretFile contents: [UInt8]) {
+        let digits = contents.filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
         guard digits.count >= 32, digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         var i = 0
@@ -85,7 +82,19 @@ public struct LDPSecret: Sendable, Equatable {
             bytes.append(hi << 4 | lo)
             i += 2
         }
-        self.init(bytes: bytes)
+        self.init(key: bytes)
+    }
+
+    /// The same, from text.
+    public init?(hex text: String) { self.init(secretFile: Array(text.utf8)) }
+
+    /// Raw key material a host holds in memory (at least 16 bytes; 32 random bytes is right).
+    /// A file goes through `init(secretFile:)`, never here.
+    public init?(key material: [UInt8]) {
+        guard material.count >= 16 else { return nil }
+        key = HKDFSHA256.derive(salt: Array("anonymous-summary ldp secret v3".utf8), ikm: material,
+                                info: Array("oue draws".utf8), length: 32) ?? []
+        prf = HMACSHA256.Keyed(key: key)
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {
@@ -102,11 +111,14 @@ public struct LDPSecret: Sendable, Equatable {
     /// that gains plugins does not hand one plugin's draw to another; keyed by ε, so a host that
     /// changes ε draws afresh instead of revealing a bit by comparing thresholds on one number.
     func uniform(label: String, epsilon: Double, value: Bool) -> Double {
-        var message: [UInt8] = Array("oue2".utf8)
+        var message: [UInt8] = Array("oue3".utf8)
         for k in 0..<8 { message.append(UInt8(truncatingIfNeeded: epsilon.bitPattern >> (8 * UInt64(k)))) }
         message.append(value ? 1 : 0)
         message.append(contentsOf: label.utf8)
-        return Double(SipHash24.hash(key: k0, k1, message) >> 11) * 0x1p-53
+        let mac = prf.mac(message)
+        var word: UInt64 = 0
+        for byte in mac.prefix(8) { word = word << 8 | UInt64(byte) }
+        return Double(word >> 11) * 0x1p-53
     }
 
     /// This deployment's instance id in LDP mode with a secret: a version-4 UUID derived from
@@ -115,8 +127,11 @@ public struct LDPSecret: Sendable, Equatable {
     /// deployment once, which its confidence intervals assume (restarts with new ids but the
     /// same bits would be counted as independent instances and make intervals too narrow).
     public var instanceID: InstanceID {
-        let message = Array("instance-id".utf8)
-        return InstanceID(versionFourFrom: SipHash24.hash(key: k0, k1, message + [0]), SipHash24.hash(key: k0, k1, message + [1]))
+        let mac = prf.mac(Array("instance-id".utf8))
+        var hi: UInt64 = 0, lo: UInt64 = 0
+        for byte in mac[0..<8] { hi = hi << 8 | UInt64(byte) }
+        for byte in mac[8..<16] { lo = lo << 8 | UInt64(byte) }
+        return InstanceID(versionFourFrom: hi, lo)
     }
 }
 

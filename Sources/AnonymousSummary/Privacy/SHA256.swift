@@ -28,30 +28,29 @@ public struct SHA256: Sendable {
     ]
 
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        length &+= UInt64(bytes.count)
-        for byte in bytes {
-            buffer.append(byte)
-            if buffer.count == SHA256.blockBytes {
-                compress(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
+        if let done: Void = bytes.withContiguousStorageIfAvailable({ update($0) }) { return done }
+        update(Array(bytes))
     }
 
     /// Hashes whole blocks straight from `bytes` (no copy into the buffer), the rest buffered.
     public mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
+        length &+= UInt64(bytes.count)
         var start = 0
         if !buffer.isEmpty {
             let take = min(SHA256.blockBytes - buffer.count, bytes.count)
-            update(bytes[0..<take])
+            buffer.append(contentsOf: bytes[0..<take])
             start = take
+            if buffer.count == SHA256.blockBytes {
+                let block = buffer
+                block.withUnsafeBufferPointer { compress($0) }
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
-        length &+= UInt64(bytes.count - start)
         while bytes.count - start >= SHA256.blockBytes {
             compress(UnsafeBufferPointer(rebasing: bytes[start..<(start + SHA256.blockBytes)]))
             start += SHA256.blockBytes
         }
-        buffer.append(contentsOf: bytes[start...])
+        if start < bytes.count { buffer.append(contentsOf: bytes[start...]) }
     }
 
     public mutating func finalize() -> [UInt8] {
@@ -78,44 +77,66 @@ public struct SHA256: Sendable {
 
     @inline(__always) static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
-    private mutating func compress<C: Collection>(_ block: C) where C.Element == UInt8, C.Index == Int {
-        var w = [UInt32](repeating: 0, count: 64)
-        let base = block.startIndex
-        for i in 0..<16 {
-            w[i] = UInt32(block[base + 4 * i]) << 24 | UInt32(block[base + 4 * i + 1]) << 16
-                | UInt32(block[base + 4 * i + 2]) << 8 | UInt32(block[base + 4 * i + 3])
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            let base = 0
+            for i in 0..<16 {
+                w[i] = UInt32(block[base + 4 * i]) << 24 | UInt32(block[base + 4 * i + 1]) << 16
+                    | UInt32(block[base + 4 * i + 2]) << 8 | UInt32(block[base + 4 * i + 3])
+            }
+            for i in 16..<64 {
+                let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, h) = state
+            SHA256.k.withUnsafeBufferPointer { k in
+                for i in 0..<64 {
+                    let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+                    let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                }
+            }
+            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
         }
-        for i in 16..<64 {
-            let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, h) = state
-        for i in 0..<64 {
-            let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
-            let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
     }
 }
 
 /// HMAC-SHA256 (RFC 2104).
 public enum HMACSHA256 {
     public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var k = key.count > SHA256.blockBytes ? SHA256.hash(key) : key
-        k += [UInt8](repeating: 0, count: SHA256.blockBytes - k.count)
-        var inner = SHA256()
-        inner.update(k.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(k.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
-        return outer.finalize()
+        Keyed(key: key).mac(message)
+    }
+
+    /// A key made ready once: the inner and outer hashes with their padded keys absorbed, so
+    /// that each message costs its own blocks and one more (the LDP draws MAC 342 messages
+    /// under one key).
+    public struct Keyed: Sendable {
+        private let inner: SHA256
+        private let outer: SHA256
+
+        public init(key: [UInt8]) {
+            var k = key.count > SHA256.blockBytes ? SHA256.hash(key) : key
+            k += [UInt8](repeating: 0, count: SHA256.blockBytes - k.count)
+            var inner = SHA256()
+            inner.update(k.map { $0 ^ 0x36 })
+            var outer = SHA256()
+            outer.update(k.map { $0 ^ 0x5c })
+            self.inner = inner
+            self.outer = outer
+        }
+
+        public func mac(_ message: [UInt8]) -> [UInt8] {
+            var i = inner
+            i.update(message)
+            var o = outer
+            o.update(i.finalize())
+            return o.finalize()
+        }
     }
 }
 

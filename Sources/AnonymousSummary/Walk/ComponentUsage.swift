@@ -25,6 +25,10 @@ public struct ComponentUsage: Sendable, Equatable {
         for (k, v) in other.malformed { malformed[k, default: 0] += v }
     }
 
+    /// No component at all: no plugin, nothing unlisted or malformed (a config of none of the
+    /// kinds, or one the walk found nothing in).
+    public var isEmpty: Bool { counts.isEmpty && unlisted.isEmpty && malformed.isEmpty }
+
     /// Every counted component, sorted by kind then name, duplicates kept.
     public var components: [PluginName] {
         counts.keys.sorted().flatMap { repeatElement($0, count: counts[$0] ?? 0) }
