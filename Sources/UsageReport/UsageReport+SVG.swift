@@ -16,7 +16,7 @@ extension UsageReport {
                 let length = max(1, Int((p.share * Double(barMax)).rounded()))
                 body.append("<text x=\"\(left + labelWidth - 8)\" y=\"\(y + 14)\" class=\"name\">\(Format.xml(p.plugin.name))</text>")
                 body.append("<rect x=\"\(left + labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" class=\"bar\">"
-                            + "<title>\(Format.xml(p.plugin.description)): \(p.instances) of \(instances) instances</title></rect>")
+                            + "<title>\(Format.xml(p.plugin.description)): \(p.instances) of \(Format.plural(instances, "instance"))</title></rect>")
                 body.append("<text x=\"\(left + labelWidth + length + 6)\" y=\"\(y + 14)\" class=\"value\">"
                             + "\(Format.percent(p.share)) (\(Format.grouped(p.instances)))</text>")
                 y += rowHeight
@@ -48,9 +48,9 @@ extension UsageReport {
                    + ".title{font-size:16px;font-weight:600}.kind{font-size:13px;font-weight:600}"
                    + ".name{text-anchor:end}.value{fill:#555}.bar{fill:#3b6ea8}</style>")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>")
-        out.append("<text x=\"\(left)\" y=\"26\" class=\"title\">Plugin shares per kind: \(Format.grouped(instances)) instances (exact: NOT FOR PUBLICATION)</text>")
+        out.append("<text x=\"\(left)\" y=\"26\" class=\"title\">Plugin shares per kind: \(Format.plural(instances, "instance")) (exact: NOT FOR PUBLICATION)</text>")
         out.append("<text x=\"\(left)\" y=\"46\" class=\"value\">Share of instances using each plugin; plugins used by fewer than "
-                   + "\(minInstances) instances are not drawn (\(suppressed.plugins) withheld).</text>")
+                   + "\(Format.plural(minInstances, "instance")) are not drawn (\(suppressed.plugins) withheld).</text>")
         out += body
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"

@@ -21,7 +21,7 @@ extension UsageReport {
                    + (ldpPayloads > 0 ? "\(Format.plural(ldpPayloads, "LDP payload")), reported apart below; " : "")
                    + "\(Format.grouped(rejectedLines)) rejected)")
         if minInstances > 1 {
-            out.append("No figure resting on fewer than \(minInstances) instances is shown: those read \"\(below)\".")
+            out.append("No figure resting on fewer than \(Format.plural(minInstances, "instance")) is shown: those read \"\(below)\".")
         } else {
             out.append("Every figure is shown (--min-instances 1): small counts can single out an instance.")
         }
@@ -52,7 +52,7 @@ extension UsageReport {
             for p in hidden.prefix(max(0, topPlugins - published.count)) { rows.append([p.name, below, "", ""]) }
             out += Format.columns(rows)
             let unshown = hidden.count - max(0, min(hidden.count, topPlugins - published.count))
-            if unshown > 0 { out.append("  and \(unshown) more plugins used by \(below) instances") }
+            if unshown > 0 { out.append("  and \(Format.plural(unshown, "more plugin")) used by \(below) instances") }
         }
         if !kinds.isEmpty {
             out.append("")
@@ -70,7 +70,7 @@ extension UsageReport {
             shown = pairs(with: focus)
             let total: String
             switch figure(for: focus) {
-            case .count(let n): total = "\(Format.grouped(n)) instances"
+            case .count(let n): total = Format.plural(n, "instance")
             case .belowThreshold: total = "\(below) instances: nothing can be shown"
             case nil: total = "no instance uses it"
             }
@@ -79,7 +79,7 @@ extension UsageReport {
         } else {
             shown = pairs
             out.append("Pairs used together, by lift (top \(min(topPairs, pairs.count)) of \(pairs.count) published; "
-                       + "\(suppressed.pairs) pairs under \(minInstances) instances not shown)")
+                       + "\(Format.plural(suppressed.pairs, "pair")) under \(Format.plural(minInstances, "instance")) not shown)")
             out.append("  LIFT: how much more often than chance the two go together (1 = independent).")
         }
         var rows = [focus == nil ? ["A", "B", "BOTH", "LIFT", "A→B", "B→A"] : ["WITH", "BOTH", "CONFIDENCE", "LIFT", "REVERSE"]]

@@ -467,3 +467,43 @@ extension CLITests {
         XCTAssertEqual(try run(["report", dir]).status, 66, "report: a directory with no *.jsonl")
     }
 }
+
+extension CLITests {
+    /// `send` says, before its first delay, when the first payload will go (it used to print
+    /// nothing for five minutes and look hung).
+    func testSendSaysWhenTheFirstPayloadGoes() throws {
+        let process = Process()
+        process.executableURL = try tool
+        process.arguments = ["send", "--endpoint", "http://127.0.0.1:9/", "--initial-delay", "60s", "Examples/telemetry-docs.yaml"]
+        process.currentDirectoryURL = TestPaths.repositoryRoot
+        var env = ProcessInfo.processInfo.environment
+        for name in ["DO_NOT_TRACK", "ANONYMOUS_SUMMARY_TELEMETRY", "ANONYMOUS_SUMMARY_TELEMETRY_DEBUG"] { env[name] = nil }
+        process.environment = env
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let collected = LogText()
+        err.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
+        let deadline = Date().addingTimeInterval(10)
+        var said = false
+        while Date() < deadline && !said {
+            Thread.sleep(forTimeInterval: 0.05)
+            said = collected.text.contains("the first payload goes in")
+        }
+        process.terminate()
+        process.waitUntilExit()
+        err.fileHandleForReading.readabilityHandler = nil
+        let text = collected.text
+        XCTAssertTrue(said, text)
+        XCTAssertTrue(text.contains("(a random moment from 1 min to 1 h 1 min after start), then about every 24 h"), text)
+    }
+}
+
+/// Text gathered from a pipe on another thread.
+final class LogText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ more: Data) { lock.withLock { data.append(more) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+}

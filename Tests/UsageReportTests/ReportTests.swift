@@ -158,3 +158,18 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(report.instances, 2)
     }
 }
+
+extension ReportTests {
+    /// One of a thing is singular, in every sentence the table writes.
+    func testOneIsSingular() {
+        let report = Self.report([Self.line(1, ["input/kafka"])], k: 1)
+        let table = report.table()
+        XCTAssertTrue(table.contains("Usage report: 1 instance (1 payload accepted of 1 line; 0 rejected)"), table)
+        XCTAssertNil(table.range(of: #"(^|[^0-9,])1 (instances|payloads|lines|groups)\b"#, options: .regularExpression), table)
+        XCTAssertFalse(table.contains("(s)"), table)
+        let svg = report.svg()
+        XCTAssertTrue(svg.contains("1 instance (exact"), svg)
+        let two = Self.report([Self.line(1, ["input/kafka"]), Self.line(2, ["input/kafka"])], k: 2)
+        XCTAssertTrue(two.table().contains("No figure resting on fewer than 2 instances is shown"), two.table())
+    }
+}
