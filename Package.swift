@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "AnonymousSummary", targets: ["AnonymousSummary"]),
         .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
         .library(name: "UsageReport", targets: ["UsageReport"]),
+        .library(name: "PrivateAggregation", targets: ["PrivateAggregation"]),
         .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
     ],
     targets: [
@@ -31,6 +32,9 @@ let package = Package(
         // The other half of the loop: collected payloads, read strictly, into plugin frequencies
         // and pairings with a k-threshold. Standard library only, like the core it reads with.
         .target(name: "UsageReport", dependencies: ["AnonymousSummary"], swiftSettings: covered),
+        // Prio3 (IETF CFRG VDAF draft 20): fields, TurboSHAKE128, the FLP and every role.
+        // Standard library only, like the core.
+        .target(name: "PrivateAggregation"),
         // The timed sender a host links to deliver the payload (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
@@ -46,5 +50,6 @@ let package = Package(
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),
+        .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation"], exclude: ["Vectors"]),
     ]
 )

@@ -73,7 +73,7 @@ public enum TelemetryConfigurationError: Error, Sendable, Equatable, CustomStrin
         case .insecureEndpoint(let url):
             return "\(url): https is required (plain http is accepted only for a loopback address: 127.0.0.1, ::1, localhost)"
         case .unsupportedEndpoint(let url):
-            return "\(url): not an https URL with a host"
+            return "\(url): not an https URL with a host (and no user, password or fragment)"
         case .invalidUserAgent:
             return "the user agent must be 1 to 256 printable ASCII characters (letters, digits, punctuation, spaces)"
         }
@@ -86,6 +86,11 @@ extension TelemetryConfiguration {
         guard let scheme = endpoint.scheme?.lowercased(), let host = endpoint.host, !host.isEmpty else {
             throw .unsupportedEndpoint(endpoint.absoluteString)
         }
+        // A user or password would make URLSession send an Authorization header; a fragment
+        // is never sent anyway. Neither belongs in a telemetry endpoint.
+        guard endpoint.user == nil, endpoint.password == nil, endpoint.fragment == nil else {
+            throw .unsupportedEndpoint(endpoint.absoluteString)
+        }
         switch scheme {
         case "https": return
         case "http": guard isLoopback(host) else { throw .insecureEndpoint(endpoint.absoluteString) }
@@ -93,11 +98,12 @@ extension TelemetryConfiguration {
         }
     }
 
-    /// 1 to 256 characters, each printable ASCII (0x20 to 0x7E): no control character, so no
-    /// line break can reach the request head.
+    /// 1 to 256 characters, each printable ASCII (0x20 to 0x7E), not starting or ending with a
+    /// space: no control character, so no line break can reach the request head, and a value.
     public static func isValidUserAgent(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         return !bytes.isEmpty && bytes.count <= 256 && bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+            && bytes.first != 0x20 && bytes.last != 0x20
     }
 
     /// 127.0.0.0/8, ::1 and localhost.

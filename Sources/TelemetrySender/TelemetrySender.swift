@@ -2,8 +2,8 @@ import AnonymousSummary
 import Foundation
 
 /// Sends the anonymous summary (or, in LDP mode, its randomized report, drawn once when the
-/// sender is made) on a schedule: first after `initialDelay` of uptime, then
-/// every `period`, as Benthos does. It never harms its host: it runs in one task the host can
+/// sender is made) on a schedule: first at a random moment from `initialDelay` to
+/// `initialDelay + initialJitter` of uptime, then every `period` ± up to `periodJitter`. It never harms its host: it runs in one task the host can
 /// cancel, every error is swallowed (reported only to the optional `log`), a failed send is
 /// retried at most once per period (after a jittered delay), and nothing accumulates from one
 /// period to the next. When the status says off, `start()` creates no task, no timer, no
@@ -112,6 +112,10 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
             return
         }
         let plan = TelemetrySchedule(configuration)
+        // A secret offset in [0, 1 h) for this process: the reported uptime is
+        // floor((uptime + offset) / 1 h) h, so that a collector who intersects the windows of
+        // many payloads of one id pins down start − offset, never the start itself.
+        let offset = plan.uptimeOffset(randomFraction())
         let firstDelay = plan.initialDelay(randomFraction())
         var next = started.advanced(by: firstDelay)
         log?("telemetry: the first payload goes in \(TelemetrySchedule.words(firstDelay)) (a random moment from "
@@ -119,29 +123,32 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
              + "after start), then about every \(TelemetrySchedule.words(plan.period))")
         while !Task.isCancelled {
             do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
-            if await send(started: started, transport: transport) == false, !Task.isCancelled {
+            if await send(started: started, offset: offset, transport: transport) == false, !Task.isCancelled {
                 // One retry in this period, after a jittered delay well inside it.
                 let base = min(configuration.period / 24, .seconds(3600))
                 let retryAt = clock.now.advanced(by: base + base * randomFraction())
                 if retryAt < next.advanced(by: configuration.period) {
                     do { try await clock.sleep(until: retryAt, tolerance: nil) } catch { return }
-                    _ = await send(started: started, transport: transport)
+                    _ = await send(started: started, offset: offset, transport: transport)
                 }
             }
             next = next.advanced(by: plan.nextGap(randomFraction()))
             // After a long pause (a suspended laptop, a stalled request), skip the moments
-            // already past rather than send a burst to catch up.
+            // already past rather than send a burst to catch up, and keep at least
+            // period − periodJitter between two scheduled sends.
             let now = clock.now
-            while next < now { next = next.advanced(by: configuration.period) }
+            if next < now.advanced(by: plan.period - plan.periodJitter) {
+                next = now.advanced(by: plan.nextGap(randomFraction()))
+            }
         }
     }
 
     /// One delivery; false if it failed.
-    private func send(started: C.Instant, transport: any TelemetryTransport) async -> Bool {
+    private func send(started: C.Instant, offset: Int64, transport: any TelemetryTransport) async -> Bool {
         let uptime = started.duration(to: clock.now).components.seconds
-        // Whole hours (still a number of seconds: 3,725 s goes as 3,600), so that arrival time
-        // minus uptime does not give the start time to the second.
-        let seconds = TelemetrySchedule.reportedUptime(seconds: uptime)
+        // Whole hours (still a number of seconds: 3,725 s goes as 3,600), shifted by the
+        // process's secret offset, so that arrival time minus uptime does not give the start time.
+        let seconds = TelemetrySchedule.reportedUptime(seconds: uptime &+ offset)
         let payload = ldpReport.map { $0.summary(id: id, uptimeSeconds: seconds).jsonBytes() }
             ?? Summary(id: id, uptimeSeconds: seconds, usage: usage).jsonBytes()
         do {
@@ -193,6 +200,9 @@ public struct TelemetrySchedule: Sendable {
 
     /// The uptime a payload reports: whole hours, in seconds.
     public static func reportedUptime(seconds: Int64) -> UInt64 { UInt64(max(0, seconds)) / 3600 * 3600 }
+
+    /// The process's secret uptime offset, u · 1 h in whole seconds, for u in [0, 1).
+    public func uptimeOffset(_ u: Double) -> Int64 { Int64(min(max(u, 0), 1) * 3600) }
 
     /// A uniform value in [0, 1) from the system CSPRNG (53 random bits).
     public static let systemRandomFraction: @Sendable () -> Double = {

@@ -14,11 +14,11 @@ enum ToolTelemetry {
     static func duration(_ text: String, flag: String) throws(CLIFailure) -> Duration {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let n = Double(text.dropLast(suffix.count)), n >= 0, n.isFinite {
+            if let n = Double(text.dropLast(suffix.count)), n >= 0, n.isFinite, n * scale < 1e12 {
                 return .milliseconds(Int64((n * scale * 1000).rounded()))
             }
         }
-        if let n = Double(text), n >= 0, n.isFinite { return .milliseconds(Int64((n * 1000).rounded())) }
+        if let n = Double(text), n >= 0, n.isFinite, n < 1e12 { return .milliseconds(Int64((n * 1000).rounded())) }
         throw CLIFailure(code: .usage, message: "\(flag): '\(text)' is not a duration (like 300ms, 90s, 5m, 24h)")
     }
 

@@ -144,7 +144,9 @@ enum SummariseCommand {
         }
         var uptime: UInt64 = 0
         if let text = flags["--uptime"]?.last {
-            guard let value = Int64(text), value >= 0 else { throw CLIFailure(code: .usage, message: "--uptime needs whole seconds") }
+            guard let value = Int64(text), value >= 0, value < 1 << 53 else {
+                throw CLIFailure(code: .usage, message: "--uptime needs whole seconds, from 0 to 2^53 − 1")
+            }
             uptime = TelemetrySchedule.reportedUptime(seconds: value)  // whole hours, as sent
         }
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)

@@ -86,12 +86,16 @@ final class TelemetryHTTPTests: XCTestCase {
     /// character, a non-ASCII byte) is refused when the configuration is made, and again at
     /// delivery if it was changed after.
     func testAUserAgentThatCouldInjectAHeaderIsRefused() async throws {
-        for bad in ["host/1\r\nX-Evil: 1", "host/1\n", "", "h\u{0}", "hôte/1", String(repeating: "a", count: 257)] {
+        for bad in ["host/1\r\nX-Evil: 1", "host/1\n", "", "h\u{0}", "hôte/1", String(repeating: "a", count: 257), " ", " host/1", "host/1 "] {
             XCTAssertThrowsError(try TelemetryConfiguration(endpoint: nil, userAgent: bad), String(reflecting: bad)) { error in
                 XCTAssertEqual(error as? TelemetryConfigurationError, .invalidUserAgent)
             }
         }
         XCTAssertNoThrow(try TelemetryConfiguration(endpoint: nil, userAgent: "example-host/1.0 (linux; +https://example.com)"))
+        // An endpoint with a user or password would add an Authorization header: refused.
+        for url in ["https://user:pass@collector.example/v1", "https://user@collector.example/v1", "https://collector.example/v1#x"] {
+            XCTAssertThrowsError(try TelemetryConfiguration(endpoint: URL(string: url), userAgent: "h/1"), url)
+        }
         let server = try LoopbackServer(mode: .ok)
         defer { server.stop() }
         let transport = URLSessionTransport(endpoint: server.url, userAgent: "a\r\nX-Evil: 1", timeout: .seconds(2))

@@ -28,7 +28,7 @@ final class TelemetryLDPTests: XCTestCase {
         let clock = TestClock()
         let spy = SpyTransport()
         let sender = TelemetrySender(configuration: configuration(.ldp(epsilon: 1)), status: on, usage: usage, id: id,
-                                     clock: clock, transport: { spy })
+                                     clock: clock, transport: { spy }, randomFraction: { 0 })
         await sender.start()
         for sends in 1...4 {
             let sleeping = await clock.waitForSleepers(1)

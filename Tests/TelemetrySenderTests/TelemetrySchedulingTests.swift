@@ -20,7 +20,7 @@ final class TelemetrySchedulingTests: XCTestCase {
     func testFirstSendAfterTheInitialDelayThenEveryPeriodWithTheUptimeOfThatMoment() async {
         let clock = TestClock()
         let spy = SpyTransport()
-        let sender = TelemetrySender(configuration: configuration, status: on, usage: usage, id: id, clock: clock, transport: { spy })
+        let sender = TelemetrySender(configuration: configuration, status: on, usage: usage, id: id, clock: clock, transport: { spy }, randomFraction: { 0 })
         await sender.start()
         let sleeping = await clock.waitForSleepers(1)
         XCTAssertTrue(sleeping)
@@ -125,7 +125,7 @@ final class TelemetrySchedulingTests: XCTestCase {
         let jittered = make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), userAgent: "test/1") }
         let clock = TestClock()
         let spy = SpyTransport()
-        let draws = Draws([0.25, 0.75, 0.0])
+        let draws = Draws([0.0, 0.25, 0.75, 0.0])  // the uptime offset, the first delay, then gaps
         let sender = TelemetrySender(configuration: jittered, status: on, usage: usage, id: id, clock: clock,
                                      transport: { spy }, randomFraction: { draws.next() })
         await sender.start()
@@ -149,6 +149,25 @@ final class TelemetrySchedulingTests: XCTestCase {
         waiting = await clock.waitForSleepers(1)
         XCTAssertTrue(waiting)
         XCTAssertEqual(clock.deadlines, [.seconds(89_400 + 86_400 - 3_600)], "24 h − 1 h at u = 0")
+        await sender.stop()
+    }
+
+    /// The reported uptime is shifted by the process's secret offset before it is rounded to
+    /// the hour: 300 s with an offset of 0.95 h goes as 3,600, so arrival minus uptime is the
+    /// start time minus the offset, which the collector does not know.
+    func testTheReportedUptimeIsShiftedByASecretOffset() async {
+        let clock = TestClock()
+        let spy = SpyTransport()
+        let draws = Draws([0.95, 0.0])
+        let sender = TelemetrySender(configuration: configuration, status: on, usage: usage, id: id, clock: clock,
+                                     transport: { spy }, randomFraction: { draws.next() })
+        await sender.start()
+        let waiting = await clock.waitForSleepers(1)
+        XCTAssertTrue(waiting)
+        clock.advance(by: .seconds(300))
+        let sent = await eventually { spy.payloads.count == 1 }
+        XCTAssertTrue(sent)
+        XCTAssertEqual(spy.payloads.first, payload(uptime: 3_600), "300 s + 3,420 s of offset, in whole hours")
         await sender.stop()
     }
 
@@ -208,7 +227,7 @@ final class TelemetrySchedulingTests: XCTestCase {
             let spy = SpyTransport()
             let log = LogLines()
             let sender = TelemetrySender(configuration: c, status: on, usage: ComponentUsage(), id: id, clock: clock,
-                                         transport: { spy }, log: { log.append($0) })
+                                         transport: { spy }, log: { log.append($0) }, randomFraction: { 0 })
             await sender.start()
             if asks {
                 let waiting = await clock.waitForSleepers(1)
@@ -232,7 +251,7 @@ final class TelemetrySchedulingTests: XCTestCase {
     func testAfterALongPauseOneSendNotABurst() async {
         let clock = TestClock()
         let spy = SpyTransport()
-        let sender = TelemetrySender(configuration: configuration, status: on, usage: usage, id: id, clock: clock, transport: { spy })
+        let sender = TelemetrySender(configuration: configuration, status: on, usage: usage, id: id, clock: clock, transport: { spy }, randomFraction: { 0 })
         await sender.start()
         var waiting = await clock.waitForSleepers(1)
         XCTAssertTrue(waiting)
@@ -248,14 +267,15 @@ final class TelemetrySchedulingTests: XCTestCase {
         XCTAssertTrue(waiting)
         try? await Task.sleep(nanoseconds: 20_000_000)
         XCTAssertEqual(spy.attempts, 2, "one send for the missed week, then back on schedule")
-        // The schedule keeps its phase: next send at 300 s + 8 days.
-        clock.advance(by: .seconds(86_400 - 60 - 1))
+        // The next send is a whole period after the catch-up send, not the old phase's moment
+        // a minute later: at least period − periodJitter between two sends.
+        clock.advance(by: .seconds(86_400 - 1))
         try? await Task.sleep(nanoseconds: 10_000_000)
         XCTAssertEqual(spy.attempts, 2)
         clock.advance(by: .seconds(1))
         sent = await eventually { spy.payloads.count == 3 }
         XCTAssertTrue(sent)
-        XCTAssertEqual(spy.payloads.last, payload(uptime: 8 * 86_400))
+        XCTAssertEqual(spy.payloads.last, payload(uptime: 8 * 86_400), "uptime 8 days and 6 minutes, in whole hours")
         await sender.stop()
     }
 

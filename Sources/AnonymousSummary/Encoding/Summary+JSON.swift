@@ -39,7 +39,7 @@ extension Summary {
         // form, so a process's payload keeps one length as its uptime grows.
         let widest = out.count - String(uptimeSeconds).utf8.count + Summary.widestUptimeDigits + 1
         let size = Summary.paddedSize(forLength: widest)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: size - out.count - 1))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, size - out.count - 1)))
         out.append(UInt8(ascii: "}"))
         return out
     }
