@@ -123,6 +123,7 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
              + "after start), then about every \(TelemetrySchedule.words(plan.period))")
         while !Task.isCancelled {
             do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
+            let sentAt = clock.now
             if await send(started: started, offset: offset, transport: transport) == false, !Task.isCancelled {
                 // One retry in this period, after a jittered delay well inside it.
                 let base = min(configuration.period / 24, .seconds(3600))
@@ -136,9 +137,9 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
             // After a long pause (a suspended laptop, a stalled request), skip the moments
             // already past rather than send a burst to catch up, and keep at least
             // period − periodJitter between two scheduled sends.
-            let now = clock.now
-            if next < now.advanced(by: plan.period - plan.periodJitter) {
-                next = now.advanced(by: plan.nextGap(randomFraction()))
+            // (Measured from this period's scheduled send, not from a retry.)
+            if next < sentAt.advanced(by: plan.period - plan.periodJitter) {
+                next = sentAt.advanced(by: plan.nextGap(randomFraction()))
             }
         }
     }

@@ -14,7 +14,7 @@ extension ComponentCatalog {
               "$schema": "https://json-schema.org/draft/2020-12/schema",
               "$id": "ldp-payload.schema.json",
               "title": "Anonymous plugin usage, randomized (local differential privacy)",
-              "description": "What the telemetry sends in LDP mode: a random version-4 UUID, an uptime in whole seconds, the mechanism (optimized unary encoding) and its epsilon, the fingerprint of the catalogue whose bits are reported, and the reported bits: \(layout.plugins.count) plugin bits in catalogue order (kind, then name), then \(layout.kinds.count) unlisted bits (one per kind), 4 to a hex digit, the first bit the digit's high bit. Each bit is 1 with probability 1/2 if true and 1/(e^epsilon + 1) if not. Generated from the component catalogue.",
+              "description": "What the telemetry sends in LDP mode: a random version-4 UUID, an uptime in seconds (whole hours), the mechanism (optimized unary encoding) and its epsilon, the fingerprint of the catalogue whose bits are reported, and the reported bits: \(layout.plugins.count) plugin bits in catalogue order (kind, then name), then \(layout.kinds.count) unlisted bits (one per kind), 4 to a hex digit, the first bit the digit's high bit. Each bit is 1 with probability 1/2 if true and 1/(e^epsilon + 1) if not. Generated from the component catalogue.",
               "type": "object",
               "additionalProperties": false,
               "required": ["id", "uptime", "mechanism", "epsilon", "catalog", "bits"],

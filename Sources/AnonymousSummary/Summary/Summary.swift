@@ -1,6 +1,6 @@
 /// The payload: everything the telemetry ever says.
 ///
-/// A random instance id, an uptime in whole seconds, and the plugin usage, which holds only
+/// A random instance id, an uptime in seconds (whole hours), and the plugin usage, which holds only
 /// allow-listed names and counts (see `ComponentUsage`, the privacy boundary). No field can
 /// hold text from a config. Serialised only by `jsonBytes()`, in one fixed shape.
 public struct Summary: Sendable, Equatable {
