@@ -34,11 +34,11 @@ let package = Package(
         .target(name: "UsageReport", dependencies: ["AnonymousSummary"], swiftSettings: covered),
         // Prio3 (IETF CFRG VDAF draft 20): fields, TurboSHAKE128, the FLP and every role.
         // Standard library only, like the core.
-        .target(name: "PrivateAggregation"),
+        .target(name: "PrivateAggregation", dependencies: ["AnonymousSummary"]),
         // The timed sender a host links to deliver the payload (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
-        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport"]),
+        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport", "PrivateAggregation"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
         .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport"], swiftSettings: sanitized),
@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),
-        .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation"], exclude: ["Vectors"]),
+        .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation", "AnonymousSummary"], exclude: ["Vectors"]),
     ]
 )

@@ -1,5 +1,6 @@
 import AnonymousSummary
 import Foundation
+import PrivateAggregation
 import TelemetrySender
 
 /// The configs named on a command line: main configs, resource files (`-r`), and folders of
@@ -112,7 +113,7 @@ enum PrivacyArguments {
 /// `anonymous-summary summarise`: prints exactly the payload that would be sent.
 enum SummariseCommand {
     static let usage = """
-        usage: anonymous-summary summarise [--id UUID] [--uptime SECONDS] [--privacy exact|ldp [--epsilon E] [--secret-file F]]
+        usage: anonymous-summary summarise [--id UUID] [--uptime SECONDS] [--privacy exact|ldp|prio3 [--epsilon E] [--secret-file F]]
                                            [-r RESOURCES.yaml]… [--streams] [--allow-empty] CONFIG…
           Prints, as one line of JSON, exactly the payload the telemetry would send for these
           configs: a random instance id, the uptime, and the allow-listed plugin names in use.
@@ -124,6 +125,9 @@ enum SummariseCommand {
           catalogue, ε = --epsilon, ln 3 by default): a fresh draw each run, or with
           --secret-file (32 hex digits or more, as `anonymous-summary secret` writes) the same
           bits, and an id derived from the secret, every run for the same configs.
+          --privacy prio3 prints what a client hands to a DAP upload instead: the Prio3
+          MultihotCountVec shares (public share and the two input shares, hex) of the presence
+          and pairs measurements, with their sizes (see docs/prio3.md).
           The privacy mode is said on standard error.
         """
 
@@ -132,6 +136,14 @@ enum SummariseCommand {
                                               valued: ConfigArguments.valued.union(["--id", "--uptime"]).union(PrivacyArguments.valued), usage: usage)
         guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
             throw CLIFailure(code: .usage, message: usage)
+        }
+        if flags["--privacy"]?.last == "prio3" {
+            for option in ["--epsilon", "--secret-file"] where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy ldp")
+            }
+            let usage = try ConfigArguments.usage(operands: operands, flags: flags)
+            print(try Prio3Upload.inspect(usage))
+            return
         }
         let privacy = try PrivacyArguments.mode(flags)
         var id = InstanceID.random()

@@ -5,7 +5,7 @@ import Foundation
 let topUsage = """
     usage: anonymous-summary COMMAND [OPTIONS] ARGS
     commands:
-      summarise [--id UUID] [--uptime S] [--privacy exact|ldp [--epsilon E] [--secret-file F]] [-r RES]… CONFIG…
+      summarise [--id UUID] [--uptime S] [--privacy exact|ldp|prio3 [--epsilon E] [--secret-file F]] [--allow-empty] [-r RES]… CONFIG…
                                    print exactly the payload that would be sent
       explain [-r RES]… CONFIG…    show where each component was found (never sent)
       parse [--strings] FILE|-     print each YAML document as one line of JSON
@@ -20,6 +20,7 @@ let topUsage = """
              [--min-instances K] (FILE…|DIR|- | --counts FILE)
                                    plugin frequencies and pairings from collected payloads,
                                    differentially private unless --release exact
+      vdaf run [--vdaf NAME] FILE|-  complete a Prio3 test vector (VDAF draft 20) from its inputs
     COMMAND --help prints a command's usage; --version the package's version.
     Exit status: 0 ok, 64 usage, 65 bad config (FILE:LINE:COLUMN: message on standard error),
     66 missing file.
@@ -59,6 +60,7 @@ do {
     case "bench": try BenchCommand.run(rest)
     case "ldp-simulate": try LDPSimulateCommand.run(rest)
     case "dp-simulate": try DPSimulateCommand.run(rest)
+    case "vdaf": try VDAFCommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
     case "report": try ReportCommand.run(rest)

@@ -507,3 +507,26 @@ final class LogText: @unchecked Sendable {
     func append(_ more: Data) { lock.withLock { data.append(more) } }
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
+
+extension CLITests {
+    /// `vdaf run` completes a vector from its inputs alone: on the official MultihotCountVec
+    /// vectors (copied into the repository) the output equals the official file, every field.
+    func testVDAFRunCompletesAnOfficialVectorFromItsInputs() throws {
+        for n in 0..<3 {
+            let name = "Prio3MultihotCountVec_\(n).json"
+            let url = TestPaths.repositoryRoot.appendingPathComponent("Tests/PrivateAggregationTests/Vectors/\(name)")
+            let official = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            var inputs = official.filter { !["agg_result", "agg_shares", "operations", "reports"].contains($0.key) }
+            inputs["reports"] = (official["reports"] as? [[String: Any]] ?? []).map { r in r.filter { ["measurement", "nonce", "rand"].contains($0.key) } }
+            let path = temporaryPath(name)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try JSONSerialization.data(withJSONObject: inputs).write(to: URL(fileURLWithPath: path))
+            let r = try run(["vdaf", "run", "--vdaf", "Prio3MultihotCountVec", path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let completed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? NSDictionary)
+            XCTAssertEqual(completed, official as NSDictionary, name)
+        }
+        XCTAssertEqual(try run(["vdaf", "run", "-"], stdin: "{}").status, 64, "no variant named")
+        XCTAssertEqual(try run(["vdaf", "run", "--vdaf", "Prio3Count", "-"], stdin: "[1]").status, 65)
+    }
+}
