@@ -34,14 +34,14 @@ let package = Package(
         .target(name: "UsageReport", dependencies: ["AnonymousSummary"], swiftSettings: covered),
         // Prio3 (IETF CFRG VDAF draft 20): fields, TurboSHAKE128, the FLP and every role.
         // Standard library only, like the core.
-        .target(name: "PrivateAggregation", dependencies: ["AnonymousSummary"]),
+        .target(name: "PrivateAggregation", dependencies: ["AnonymousSummary"], swiftSettings: covered),
         // The timed sender a host links to deliver the payload (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
         .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport", "PrivateAggregation"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
-        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport"], swiftSettings: sanitized),
+        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport", "PrivateAggregation"], swiftSettings: sanitized),
         // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
         .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"],
                           swiftSettings: sanitized, linkerSettings: fuzzLinked),

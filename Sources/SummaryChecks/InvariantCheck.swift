@@ -1,4 +1,5 @@
 import AnonymousSummary
+import PrivateAggregation
 
 /// The invariants every input must keep, whatever its bytes: checked by the libFuzzer target,
 /// by `Scripts/fuzz replay` and by the corpus replay in `swift test`.
@@ -12,6 +13,9 @@ import AnonymousSummary
 /// 4. The report's reader (`checkPayloadLines`) accepts a line exactly when it is a payload of
 ///    the published shape (as an independent oracle judges it), reads what it says, and
 ///    never crashes.
+/// 5. Prio3's decoders (`checkPrio3Decoders`, for inputs whose first byte is below 0x09: it
+///    names the message, the rest is its encoding) take any bytes without crashing, and what
+///    they accept encodes back to the same bytes.
 public enum InvariantCheck {
     /// One broken invariant, in words.
     public struct Violation: Sendable, CustomStringConvertible {
@@ -31,7 +35,8 @@ public enum InvariantCheck {
         // which the unit tests pin down; skipping it keeps the fuzzer on the YAML side fast.)
         let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
         let payloadChecks = first == UInt8(ascii: "{") ? checkPayloadLines(bytes) : []
-        return payloadChecks + checkYAML(bytes, catalog: catalog)
+        let prio3Checks = (bytes.first ?? 0xFF) < 0x09 ? checkPrio3Decoders(bytes) : []
+        return payloadChecks + prio3Checks + checkYAML(bytes, catalog: catalog)
     }
 
     /// True if `${` occurs in `bytes` (eight bytes at a time past those without a `$`).
@@ -241,4 +246,36 @@ public struct CanaryRenderer {
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+extension InvariantCheck {
+    /// The telemetry's Prio3 instance (presence, 342 bits) and Prio3Count (no joint randomness).
+    nonisolated(unsafe) static let presence = try? TelemetryMeasurement.presenceVDAF(layout: ComponentCatalog.benthos.ldpLayout)
+    nonisolated(unsafe) static let count = try? Prio3Variants.count()
+
+    /// Invariant 5: bytes[0] names a message (0 public share, 1 Leader input share, 2 Helper
+    /// input share, 3 verifier share, 4 verifier message, 5 output or aggregate share of the
+    /// presence measurement; 6 to 8 Prio3Count's public share and input shares), the rest is
+    /// read as its encoding.
+    public static func checkPrio3Decoders(_ bytes: [UInt8]) -> [Violation] {
+        guard let kind = bytes.first, kind < 0x09, bytes.count > 0 else { return [] }
+        let body = Array(bytes.dropFirst())
+        func roundTrip<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ k: UInt8) -> [UInt8]? {
+            switch k {
+            case 0: return (try? vdaf.decodePublicShare(body)).map { vdaf.encodePublicShare($0) }
+            case 1: return (try? vdaf.decodeInputShare(body, aggID: 0)).map { vdaf.encodeInputShare($0) }
+            case 2: return (try? vdaf.decodeInputShare(body, aggID: 1)).map { vdaf.encodeInputShare($0) }
+            case 3: return (try? vdaf.decodeVerifierShare(body)).map { vdaf.encodeVerifierShare($0) }
+            case 4: return (try? vdaf.decodeVerifierMessage(body)).map { vdaf.encodeVerifierMessage($0) }
+            default: return (try? vdaf.decodeShare(body)).map { vdaf.encodeShare($0) }
+            }
+        }
+        // 0 to 5: the presence measurement's messages; 6 to 8: Prio3Count's public share,
+        // Leader and Helper input shares.
+        let again = kind < 6 ? presence.flatMap { roundTrip($0, kind) } : count.flatMap { roundTrip($0, kind - 6) }
+        if let again, again != body {
+            return [Violation(invariant: "5. Prio3 decoders", detail: "message \(kind): decoded bytes encode back differently")]
+        }
+        return []
+    }
 }

@@ -17,6 +17,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     switch fuzzTarget {
     case "yaml": violations = InvariantCheck.checkYAML(bytes)
     case "payload": violations = InvariantCheck.checkPayloadLines(bytes)
+    case "prio3": violations = InvariantCheck.checkPrio3Decoders(bytes)
     default: violations = InvariantCheck.check(bytes)
     }
     if !violations.isEmpty {

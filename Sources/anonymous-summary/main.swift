@@ -61,6 +61,7 @@ do {
     case "ldp-simulate": try LDPSimulateCommand.run(rest)
     case "dp-simulate": try DPSimulateCommand.run(rest)
     case "vdaf": try VDAFCommand.run(rest)
+    case "prio3-bench": try Prio3BenchCommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
     case "report": try ReportCommand.run(rest)

@@ -1,0 +1,55 @@
+import AnonymousSummary
+import Foundation
+import PrivateAggregation
+
+/// `anonymous-summary prio3-bench [--seconds S]`: the telemetry's Prio3 operations, timed, one
+/// JSON line: per operation the runs a second and the microseconds a run, and the report sizes.
+/// Behind `Scripts/bench prio3`; not part of the user-facing tool.
+enum Prio3BenchCommand {
+    static func run(_ arguments: [String]) throws(CLIFailure) {
+        let (flags, _) = try CLI.split(arguments, flags: [], valued: ["--seconds"], usage: "usage: anonymous-summary prio3-bench [--seconds S]")
+        let seconds = Double(flags["--seconds"]?.last ?? "2") ?? 2
+        var rng = BufferedSystemRandom()
+        let layout = ComponentCatalog.benthos.ldpLayout
+        let clock = ContinuousClock()
+        func time(_ name: String, _ body: () throws -> Void) rethrows -> String {
+            var runs = 0
+            let start = clock.now
+            repeat { try body(); runs += 1 } while BenchCommand.seconds(clock.now - start) < seconds
+            let total = BenchCommand.seconds(clock.now - start)
+            return "\"\(name)\": {\"per_second\": \(Int(Double(runs) / total)), \"microseconds\": \(Int(total / Double(runs) * 1e6))}"
+        }
+        do {
+            let vdaf = try TelemetryMeasurement.presenceVDAF(layout: layout)
+            let ctx = Array("anonymous-summary".utf8)
+            func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
+            var m = [Bool](repeating: false, count: layout.width)
+            for i in [3, 40, 77, 150, 200, 301] { m[i] = true }
+            let verifyKey = bytes(32), nonce = bytes(16), rand = bytes(vdaf.randSize)
+            let (publicShare, inputs) = try vdaf.shard(ctx, m, nonce: nonce, rand: rand)
+            var results: [String] = []
+            results.append(try time("shard") { _ = try vdaf.shard(ctx, m, nonce: bytes(16), rand: bytes(vdaf.randSize)) })
+            results.append(try time("verify_init_leader") {
+                _ = try vdaf.verifyInit(verifyKey: verifyKey, ctx: ctx, aggID: 0, nonce: nonce, publicShare: publicShare, inputShare: inputs[0])
+            })
+            results.append(try time("verify_init_helper") {
+                _ = try vdaf.verifyInit(verifyKey: verifyKey, ctx: ctx, aggID: 1, nonce: nonce, publicShare: publicShare, inputShare: inputs[1])
+            })
+            let s0 = try vdaf.verifyInit(verifyKey: verifyKey, ctx: ctx, aggID: 0, nonce: nonce, publicShare: publicShare, inputShare: inputs[0])
+            let s1 = try vdaf.verifyInit(verifyKey: verifyKey, ctx: ctx, aggID: 1, nonce: nonce, publicShare: publicShare, inputShare: inputs[1])
+            results.append(try time("verifier_shares_to_message") { _ = try vdaf.verifierSharesToMessage(ctx: ctx, [s0.share, s1.share]) })
+            let out = try vdaf.verifyNext(s0.state, message: try vdaf.verifierSharesToMessage(ctx: ctx, [s0.share, s1.share]))
+            var agg = vdaf.aggregate([])
+            results.append(time("aggregate_one") { agg = vecAdd(agg, out) })
+            let sizes = "\"sizes\": {\"public_share\": \(vdaf.encodePublicShare(publicShare).count), \"leader_input_share\": \(vdaf.encodeInputShare(inputs[0]).count), "
+                + "\"helper_input_share\": \(vdaf.encodeInputShare(inputs[1]).count), \"verifier_share\": \(vdaf.encodeVerifierShare(s0.share).count), "
+                + "\"out_share\": \(vdaf.encodeShare(out).count)}"
+            print("{\"vdaf\": \"Prio3MultihotCountVec\", \"length\": \(layout.width), \"max_weight\": \(TelemetryMeasurement.presenceMaxWeight), "
+                  + "\"chunk_length\": \(TelemetryMeasurement.presenceChunkLength), " + results.joined(separator: ", ") + ", " + sizes + "}")
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            throw CLIFailure(code: .software, message: "\(error)")
+        }
+    }
+}
