@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
         .library(name: "UsageReport", targets: ["UsageReport"]),
         .library(name: "PrivateAggregation", targets: ["PrivateAggregation"]),
+        .library(name: "HPKE", targets: ["HPKE"]),
         .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
     ],
     targets: [
@@ -35,10 +36,13 @@ let package = Package(
         // Prio3 (IETF CFRG VDAF draft 20): fields, TurboSHAKE128, the FLP and every role.
         // Standard library only, like the core.
         .target(name: "PrivateAggregation", dependencies: ["AnonymousSummary"], swiftSettings: covered),
+        // HPKE (RFC 9180) base mode with X25519, HKDF-SHA256, AES-128-GCM and ChaCha20-Poly1305,
+        // written from their specifications. Standard library only.
+        .target(name: "HPKE", dependencies: ["AnonymousSummary"]),
         // The timed sender a host links to deliver the payload (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
-        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport", "PrivateAggregation"]),
+        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport", "PrivateAggregation", "HPKE"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
         .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport", "PrivateAggregation"], swiftSettings: sanitized),
@@ -51,5 +55,6 @@ let package = Package(
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),
         .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation", "AnonymousSummary"], exclude: ["Vectors"]),
+        .testTarget(name: "HPKETests", dependencies: ["HPKE"]),
     ]
 )

@@ -62,6 +62,7 @@ do {
     case "dp-simulate": try DPSimulateCommand.run(rest)
     case "vdaf": try VDAFCommand.run(rest)
     case "prio3-bench": try Prio3BenchCommand.run(rest)
+    case "hpke": try HPKECommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
     case "report": try ReportCommand.run(rest)
