@@ -35,12 +35,12 @@ let package = Package(
         .target(name: "UsageReport", dependencies: ["AnonymousSummary"], swiftSettings: covered),
         // Prio3 (IETF CFRG VDAF draft 20): fields, TurboSHAKE128, the FLP and every role.
         // Standard library only, like the core.
-        .target(name: "PrivateAggregation", dependencies: ["AnonymousSummary"], swiftSettings: covered),
+        .target(name: "PrivateAggregation", dependencies: ["AnonymousSummary", "HPKE"], swiftSettings: covered),
         // HPKE (RFC 9180) base mode with X25519, HKDF-SHA256, AES-128-GCM and ChaCha20-Poly1305,
         // written from their specifications. Standard library only.
         .target(name: "HPKE", dependencies: ["AnonymousSummary"]),
         // The timed sender a host links to deliver the payload (Foundation for URLSession).
-        .target(name: "TelemetrySender", dependencies: ["AnonymousSummary"]),
+        .target(name: "TelemetrySender", dependencies: ["AnonymousSummary", "PrivateAggregation", "HPKE"]),
         // The command-line tool: prints exactly what would be sent.
         .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport", "PrivateAggregation", "HPKE"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
@@ -51,7 +51,7 @@ let package = Package(
                           swiftSettings: sanitized, linkerSettings: fuzzLinked),
         // The unit tests also run the built tool (CLITests), so it is a dependency.
         .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "UsageReport", "anonymous-summary"]),
-        .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary"]),
+        .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary", "PrivateAggregation", "HPKE", "UsageReport"]),
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),
         .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation", "AnonymousSummary"], exclude: ["Vectors"]),

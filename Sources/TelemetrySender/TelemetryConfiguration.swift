@@ -35,6 +35,10 @@ public struct TelemetryConfiguration: Sendable {
     /// the sender then sends nothing and says why in its log (a payload of nothing is more
     /// likely a wrong file than a wish).
     public var sendsEmptyPayloads = false
+    /// Secret-shared aggregation (docs/dap.md): with a task, each send uploads a DAP report of
+    /// the usage (Prio3 shares, each encrypted to its aggregator) to the task's Leader instead of
+    /// the payload to `endpoint`. The endpoint then only says telemetry is configured.
+    public var dap: DAPTask?
 
     /// - Throws: `TelemetryConfigurationError` for an endpoint that is not `https://`, or
     ///   `http://` to a loopback address (127.0.0.0/8, ::1, localhost): a payload never crosses

@@ -24,6 +24,7 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     private let log: (@Sendable (String) -> Void)?
     private let randomFraction: @Sendable () -> Double
     private var task: Task<Void, Never>?
+    private var uploader: DAPUploader?
 
     /// - Parameters:
     ///   - status: the decision (`TelemetryStatus.decide`); when off, the sender does nothing.
@@ -146,6 +147,19 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
 
     /// One delivery; false if it failed.
     private func send(started: C.Instant, offset: Int64, transport: any TelemetryTransport) async -> Bool {
+        if let dap = configuration.dap, status.destination != .standardError {
+            // Secret-shared aggregation: a fresh report of the usage, at each send.
+            let uploader = self.uploader ?? DAPUploader(task: dap, userAgent: configuration.userAgent, timeout: configuration.requestTimeout)
+            self.uploader = uploader
+            do {
+                let size = try await uploader.upload(usage)
+                log?("telemetry: uploaded a DAP report (\(size) bytes) to \(dap.leader.absoluteString)")
+                return true
+            } catch {
+                log?("telemetry: send failed: \(error)")
+                return false
+            }
+        }
         let uptime = started.duration(to: clock.now).components.seconds
         // Whole hours (still a number of seconds: 3,725 s goes as 3,600), shifted by the
         // process's secret offset, so that arrival time minus uptime does not give the start time.

@@ -47,15 +47,15 @@ public enum TelemetryRequest {
     ///
     /// On Apple platforms (not tested here) the headers are set one by one and the blank
     /// values ask URLSession not to add its own; it may still add some of them.
-    static func headerFields(userAgent: String) -> [String: String] {
+    static func headerFields(userAgent: String, contentType: String? = "application/json") -> [String: String] {
         var fields: [String: String] = [:]
         for name in removedHeaders { fields[name] = " " }
         #if os(Linux)
-        fields["User-Agent"] = userAgent + "\r\nContent-Type: application/json"
+        fields["User-Agent"] = userAgent + (contentType.map { "\r\nContent-Type: " + $0 } ?? "")
         fields["Content-Type"] = " "
         #else
         fields["User-Agent"] = userAgent
-        fields["Content-Type"] = "application/json"
+        fields["Content-Type"] = contentType ?? " "
         #endif
         return fields
     }

@@ -2,6 +2,7 @@ import AnonymousSummary
 import Dispatch
 import Foundation
 import TelemetrySender
+import PrivateAggregation
 
 /// The tool's own telemetry settings, as a host would declare them. The tool has no endpoint
 /// of its own: `send` takes one on the command line.
@@ -58,6 +59,7 @@ enum SendCommand {
     static let usage = """
         usage: anonymous-summary send --endpoint URL [--initial-delay 5m] [--jitter 1h] [--period 24h] [--timeout 10s]
                                       [--privacy exact|ldp [--epsilon E] [--secret-file F]]
+                                      [--privacy dap --leader URL --helper URL --task-id ID [--time-precision S] [--min-batch-size N]]
                                       [--disable-telemetry] [-r RESOURCES.yaml]… [--streams] [--allow-empty] CONFIG…
           Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
           the first payload at a random moment from the initial delay to the initial delay plus
@@ -66,21 +68,31 @@ enum SendCommand {
           --disable-telemetry, \(ToolTelemetry.hostVariable)=off and DO_NOT_TRACK=1;
           \(ToolTelemetry.debugVariable)=1 writes each payload to standard error instead.
           --privacy ldp sends a randomized report instead (see summarise --help), drawn once.
+          --privacy dap uploads a DAP report (Prio3 shares of the plugin presence, each encrypted
+          to its aggregator) to the task's Leader at each send (docs/dap.md).
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags.union(["--disable-telemetry"]),
                                               valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--jitter", "--period", "--timeout"])
-                                                .union(PrivacyArguments.valued), usage: usage)
+                                                .union(PrivacyArguments.valued).union(DAPArguments.valued), usage: usage)
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         var configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,
-                                                            privacy: try PrivacyArguments.mode(flags))
+                                                            privacy: flags["--privacy"]?.last == "dap" ? .exact : try PrivacyArguments.mode(flags))
         configuration.sendsEmptyPayloads = flags["--allow-empty"] != nil
+        if flags["--privacy"]?.last == "dap" {
+            configuration.dap = try DAPArguments.task(flags)
+            if configuration.endpoint == nil { configuration.endpoint = configuration.dap?.leader }
+        } else {
+            for option in DAPArguments.valued where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy dap")
+            }
+        }
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         CLI.printError(status.description)
-        CLI.printError("privacy mode: \(configuration.privacy.description)")
+        CLI.printError("privacy mode: " + (configuration.dap.map(DAPArguments.describe) ?? configuration.privacy.description))
         if case .ldp(let epsilon, nil) = configuration.privacy, status.isEnabled {
             CLI.printError("telemetry: without --secret-file each process draws afresh: whoever links k restarts of this host "
                            + "(by address or timing) holds k independent draws, and the plugin-level ε = \(epsilon) adds up to k·ε")
@@ -125,5 +137,37 @@ enum StatusCommand {
                                             configuration: configuration)
         print(status.description)
         print("privacy mode: \(configuration.privacy.description)")
+    }
+}
+
+/// `--privacy dap --leader URL --helper URL --task-id ID [--time-precision S] [--min-batch-size N]`.
+enum DAPArguments {
+    static let valued: Set<String> = ["--leader", "--helper", "--task-id", "--time-precision", "--min-batch-size"]
+
+    static func task(_ flags: [String: [String]]) throws(CLIFailure) -> DAPTask {
+        guard let leaderText = flags["--leader"]?.last, let helperText = flags["--helper"]?.last, let idText = flags["--task-id"]?.last else {
+            throw CLIFailure(code: .usage, message: "--privacy dap needs --leader URL, --helper URL and --task-id ID")
+        }
+        guard let leader = URL(string: leaderText), (try? TelemetryConfiguration.check(leader)) != nil else {
+            throw CLIFailure(code: .usage, message: "--leader: '\(leaderText)' is not an https URL")
+        }
+        guard let helper = URL(string: helperText), (try? TelemetryConfiguration.check(helper)) != nil else {
+            throw CLIFailure(code: .usage, message: "--helper: '\(helperText)' is not an https URL")
+        }
+        guard let id = DAPTask.taskID(base64URL: idText) else {
+            throw CLIFailure(code: .usage, message: "--task-id: '\(idText)' is not a 32-byte id in URL-safe base64")
+        }
+        let precision = UInt64(flags["--time-precision"]?.last ?? "86400") ?? 0
+        let minBatch = UInt64(flags["--min-batch-size"]?.last ?? "100") ?? 0
+        guard precision > 0, minBatch > 0, let task = DAPTask(leader: leader, helper: helper, taskID: id, timePrecision: precision,
+                                                              minBatchSize: minBatch) else {
+            throw CLIFailure(code: .usage, message: "--time-precision and --min-batch-size need whole numbers above 0")
+        }
+        return task
+    }
+
+    static func describe(_ task: DAPTask) -> String {
+        "dap (Prio3MultihotCountVec of the plugin presence, \(DAP.version), to Leader \(task.leader.absoluteString) "
+            + "and Helper \(task.helper.absoluteString), task \(task.taskIDBase64URL))"
     }
 }

@@ -17,6 +17,8 @@ final class LoopbackServer: @unchecked Sendable {
         case closeMidResponse
         /// 302 to another path on the same server.
         case redirect
+        /// Answers as the closure says: (status, content type, body).
+        case handler(@Sendable (Request) -> (Int, String, [UInt8]))
     }
 
     struct Request {
@@ -95,14 +97,19 @@ final class LoopbackServer: @unchecked Sendable {
         case .status(let code): respond(fd, "HTTP/1.1 \(code) Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         case .closeMidResponse: respond(fd, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
         case .redirect: respond(fd, "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        case .handler(let answer):
+            let (status, type, body) = answer(request)
+            let head = "HTTP/1.1 \(status) X\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+            respond(fd, Array(head.utf8) + body)
         case .neverAnswer:
             lock.withLock { held.append(fd) }
             return
         }
     }
 
-    private func respond(_ fd: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
+    private func respond(_ fd: Int32, _ text: String) { respond(fd, Array(text.utf8)) }
+
+    private func respond(_ fd: Int32, _ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         shutdown(fd, Int32(SHUT_RDWR))
         close(fd)
