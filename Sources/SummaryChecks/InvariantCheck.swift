@@ -13,9 +13,9 @@ import PrivateAggregation
 /// 4. The report's reader (`checkPayloadLines`) accepts a line exactly when it is a payload of
 ///    the published shape (as an independent oracle judges it), reads what it says, and
 ///    never crashes.
-/// 5. Prio3's decoders (`checkPrio3Decoders`, for inputs whose first byte is below 0x09: it
-///    names the message, the rest is its encoding) take any bytes without crashing, and what
-///    they accept encodes back to the same bytes.
+/// 5. Prio3's and DAP's decoders (`checkPrio3Decoders`, for inputs whose first byte is below
+///    0x0D: it names the message, the rest is its encoding) take any bytes without crashing, and
+///    what the Prio3 ones and the HPKE configuration list accept encodes back to the same bytes.
 public enum InvariantCheck {
     /// One broken invariant, in words.
     public struct Violation: Sendable, CustomStringConvertible {
@@ -35,7 +35,7 @@ public enum InvariantCheck {
         // which the unit tests pin down; skipping it keeps the fuzzer on the YAML side fast.)
         let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
         let payloadChecks = first == UInt8(ascii: "{") ? checkPayloadLines(bytes) : []
-        let prio3Checks = (bytes.first ?? 0xFF) < 0x09 ? checkPrio3Decoders(bytes) : []
+        let prio3Checks = (bytes.first ?? 0xFF) < 0x0D ? checkPrio3Decoders(bytes) : []
         return payloadChecks + prio3Checks + checkYAML(bytes, catalog: catalog)
     }
 
@@ -258,8 +258,22 @@ extension InvariantCheck {
     /// presence measurement; 6 to 8 Prio3Count's public share and input shares), the rest is
     /// read as its encoding.
     public static func checkPrio3Decoders(_ bytes: [UInt8]) -> [Violation] {
-        guard let kind = bytes.first, kind < 0x09, bytes.count > 0 else { return [] }
+        guard let kind = bytes.first, kind < 0x0D, bytes.count > 0 else { return [] }
         let body = Array(bytes.dropFirst())
+        // 9 to 12: what a DAP Leader or client reads: an HpkeConfigList (which must encode back
+        // to the same bytes), an UploadRequest, UploadErrors, a PlaintextInputShare (any bytes: a
+        // value or an error, never a trap).
+        switch kind {
+        case 9:
+            if let list = try? DAP.decodeHpkeConfigList(body), DAP.encodeHpkeConfigList(list) != body {
+                return [Violation(invariant: "5. DAP decoders", detail: "an HpkeConfigList encodes back differently")]
+            }
+            return []
+        case 10: _ = try? DAP.decodeUploadRequest(body); return []
+        case 11: _ = try? DAP.decodeUploadErrors(body); return []
+        case 12: _ = try? DAP.decodePlaintextInputShare(body); return []
+        default: break
+        }
         func roundTrip<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ k: UInt8) -> [UInt8]? {
             switch k {
             case 0: return (try? vdaf.decodePublicShare(body)).map { vdaf.encodePublicShare($0) }

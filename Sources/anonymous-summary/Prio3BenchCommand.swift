@@ -1,5 +1,6 @@
 import AnonymousSummary
 import Foundation
+import HPKE
 import PrivateAggregation
 
 /// `anonymous-summary prio3-bench [--seconds S]`: the telemetry's Prio3 operations, timed, one
@@ -41,7 +42,18 @@ enum Prio3BenchCommand {
             let out = try vdaf.verifyNext(s0.state, message: try vdaf.verifierSharesToMessage(ctx: ctx, [s0.share, s1.share]))
             var agg = vdaf.aggregate([])
             results.append(time("aggregate_one") { agg = vecAdd(agg, out) })
-            let sizes = "\"sizes\": {\"public_share\": \(vdaf.encodePublicShare(publicShare).count), \"leader_input_share\": \(vdaf.encodeInputShare(inputs[0]).count), "
+            // A whole DAP report: shard, then both input shares sealed with HPKE.
+            let keys = try HPKE.deriveKeyPair(ikm: bytes(32))
+            let config = DAP.HpkeConfig(id: 1, kemID: HPKE.kemID, kdfID: HPKE.kdfID, aeadID: HPKE.AEAD.chacha20poly1305.rawValue, publicKey: keys.publicKey)
+            let taskConfig = DAP.TaskConfiguration(taskInfo: [1], leaderEndpoint: "https://leader.example/", helperEndpoint: "https://helper.example/",
+                                                   timePrecision: 86_400, minBatchSize: 100, vdafType: 5, vdafConfiguration: [])
+            var uploadSize = 0
+            results.append(try time("dap_report") {
+                let report = try DAP.makeReport(vdaf, measurement: m, taskID: [UInt8](repeating: 7, count: 32), task: taskConfig, time: 1,
+                                                leaderConfigs: [config], helperConfigs: [config], using: &rng)
+                uploadSize = DAP.encodeUploadRequest([report]).count
+            })
+            let sizes = "\"dap_upload_request\": \(uploadSize), \"sizes\": {\"public_share\": \(vdaf.encodePublicShare(publicShare).count), \"leader_input_share\": \(vdaf.encodeInputShare(inputs[0]).count), "
                 + "\"helper_input_share\": \(vdaf.encodeInputShare(inputs[1]).count), \"verifier_share\": \(vdaf.encodeVerifierShare(s0.share).count), "
                 + "\"out_share\": \(vdaf.encodeShare(out).count)}"
             print("{\"vdaf\": \"Prio3MultihotCountVec\", \"length\": \(layout.width), \"max_weight\": \(TelemetryMeasurement.presenceMaxWeight), "

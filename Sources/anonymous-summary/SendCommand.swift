@@ -123,20 +123,30 @@ enum SendCommand {
 enum StatusCommand {
     static let usage = """
         usage: anonymous-summary status [--disable-telemetry] [--endpoint URL] [--privacy exact|ldp [--epsilon E] [--secret-file F]]
+                                        [--privacy dap --leader URL --helper URL --task-id ID]
           Says whether telemetry would be on for these arguments and this environment, what decided
           it, and the privacy mode.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: ["--disable-telemetry"],
-                                              valued: Set(["--endpoint"]).union(PrivacyArguments.valued), usage: usage)
+                                              valued: Set(["--endpoint"]).union(PrivacyArguments.valued).union(DAPArguments.valued), usage: usage)
         guard operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
-        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:],
-                                                            privacy: try PrivacyArguments.mode(flags))
+        let dap = flags["--privacy"]?.last == "dap"
+        var configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:],
+                                                            privacy: dap ? .exact : try PrivacyArguments.mode(flags))
+        if dap {
+            configuration.dap = try DAPArguments.task(flags)
+            if configuration.endpoint == nil { configuration.endpoint = configuration.dap?.leader }
+        } else {
+            for option in DAPArguments.valued where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy dap")
+            }
+        }
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         print(status.description)
-        print("privacy mode: \(configuration.privacy.description)")
+        print("privacy mode: " + (configuration.dap.map(DAPArguments.describe) ?? configuration.privacy.description))
     }
 }
 

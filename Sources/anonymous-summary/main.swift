@@ -11,7 +11,7 @@ let topUsage = """
       parse [--strings] FILE|-     print each YAML document as one line of JSON
       schema [--ldp]               print the JSON Schema of the payload (of the LDP payload)
       secret                       print a new random 256-bit secret (hex) for --secret-file
-      send --endpoint URL [--initial-delay 5m] [--jitter 1h] [--period 24h] CONFIG…
+      send --endpoint URL [--initial-delay 5m] [--jitter 1h] [--period 24h] [--privacy exact|ldp|dap …] CONFIG…
                                    run the telemetry sender for a config until interrupted
       status [--disable-telemetry] [--endpoint URL]
                                    say whether telemetry would be on, and what decided
@@ -21,6 +21,8 @@ let topUsage = """
                                    plugin frequencies and pairings from collected payloads,
                                    differentially private unless --release exact
       vdaf run [--vdaf NAME] FILE|-  complete a Prio3 test vector (VDAF draft 20) from its inputs
+      dap-counts FILE|-            a DAP collection's sums into the counts file report --counts releases
+      hpke keypair|seal|open …     HPKE (RFC 9180) in hex, for outside checks
     COMMAND --help prints a command's usage; --version the package's version.
     Exit status: 0 ok, 64 usage, 65 bad config (FILE:LINE:COLUMN: message on standard error),
     66 missing file.
@@ -63,6 +65,7 @@ do {
     case "vdaf": try VDAFCommand.run(rest)
     case "prio3-bench": try Prio3BenchCommand.run(rest)
     case "hpke": try HPKECommand.run(rest)
+    case "dap-counts": try DAPCountsCommand.run(rest)
     case "send": try SendCommand.run(rest)
     case "status": try StatusCommand.run(rest)
     case "report": try ReportCommand.run(rest)

@@ -530,3 +530,31 @@ extension CLITests {
         XCTAssertEqual(try run(["vdaf", "run", "--vdaf", "Prio3Count", "-"], stdin: "[1]").status, 65)
     }
 }
+
+extension CLITests {
+    /// A DAP collection's sums become a counts file, which `report --counts` releases.
+    func testDAPCountsFeedThePrivateRelease() throws {
+        let width = ComponentCatalog.benthos.ldpLayout.width
+        var sums = [Int](repeating: 0, count: width)
+        let kafka = try XCTUnwrap(ComponentCatalog.benthos.ldpLayout.plugins.firstIndex { $0.kind == .input && $0.name == "kafka" })
+        sums[kafka] = 700
+        sums[width - 1] = 5  // scanner unlisted
+        let input = "{\"report_count\": 1000, \"aggregate_result\": [\(sums.map(String.init).joined(separator: ","))]}"
+        let counts = try run(["dap-counts", "-"], stdin: input)
+        XCTAssertEqual(counts.status, 0, counts.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(counts.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["instances"] as? Int, 1000)
+        XCTAssertEqual((object["plugins"] as? [[String: Any]])?.first?["instances"] as? Int, 700)
+        XCTAssertEqual((object["bounds"] as? [String: Any])?["max_plugins"] as? Int, 15)
+        let path = temporaryPath("dap-counts")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try counts.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+        let released = try run(["report", "--counts", path])
+        XCTAssertEqual(released.status, 0, released.stderr)
+        XCTAssertTrue(released.stdout.contains("kafka"), released.stdout)
+        for bad in ["{}", "{\"report_count\": 3, \"aggregate_result\": [1]}",
+                    "{\"report_count\": 3, \"aggregate_result\": [\(([9] + [Int](repeating: 0, count: width - 1)).map(String.init).joined(separator: ","))]}"] {
+            XCTAssertEqual(try run(["dap-counts", "-"], stdin: bad).status, 65, bad.prefix(40).description)
+        }
+    }
+}

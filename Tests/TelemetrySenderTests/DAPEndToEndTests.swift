@@ -164,4 +164,35 @@ final class DAPEndToEndTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("problem urn:ietf:params:ppm:dap:error:unrecognizedTask: no such task"), "\(error)")
         }
     }
+
+    /// An `outdated_config` answer makes the client fetch the configurations again and upload a
+    /// fresh report, once; a second refusal is a logged failure.
+    func testAnOutdatedConfigIsFetchedAgainAndTheReportRetriedOnce() async throws {
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var gets = 0, posts = 0
+        }
+        let counter = Counter()
+        let keys = try HPKE.deriveKeyPair(ikm: [UInt8](repeating: 5, count: 32))
+        let list = DAP.encodeHpkeConfigList([DAP.HpkeConfig(id: 1, kemID: HPKE.kemID, kdfID: HPKE.kdfID, aeadID: 1, publicKey: keys.publicKey)])
+        let server = try LoopbackServer(mode: .handler { request in
+            if request.method == "GET" {
+                counter.lock.withLock { counter.gets += 1 }
+                return (200, DAPUploader.configListType, list)
+            }
+            let n = counter.lock.withLock { () -> Int in counter.posts += 1; return counter.posts }
+            // The first upload is refused as outdated_config (11), the next accepted.
+            let reports = (try? DAP.decodeUploadRequest(request.body)) ?? []
+            if n == 1, let id = reports.first?.reportID { return (200, DAPUploader.uploadErrorsType, id + [11]) }
+            return (200, "application/octet-stream", [])
+        })
+        defer { server.stop() }
+        let url = URL(string: "http://127.0.0.1:\(server.port)/dap")!
+        let task = try XCTUnwrap(DAPTask(leader: url, helper: url, taskID: [UInt8](repeating: 2, count: 32)))
+        let uploader = DAPUploader(task: task, userAgent: "host/1", timeout: .seconds(5))
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
+        try await uploader.upload(usage)
+        XCTAssertEqual(counter.lock.withLock { counter.posts }, 2, "retried once")
+        XCTAssertEqual(counter.lock.withLock { counter.gets }, 4, "both configurations fetched, then both again")
+    }
 }
