@@ -40,7 +40,10 @@ public enum DAP {
         mutating func u32() throws(DecodeError) -> UInt32 { try take(4).reduce(0) { $0 << 8 | UInt32($1) } }
         mutating func u64() throws(DecodeError) -> UInt64 { try take(8).reduce(0) { $0 << 8 | UInt64($1) } }
         mutating func opaque16() throws(DecodeError) -> [UInt8] { try take(Int(try u16())) }
-        mutating func opaque32() throws(DecodeError) -> [UInt8] { try take(Int(try u32())) }
+        mutating func opaque32() throws(DecodeError) -> [UInt8] {
+            guard let n = Int(exactly: try u32()) else { throw .malformed("a length past this platform's Int") }
+            return try take(n)
+        }
     }
 
     // MARK: HPKE configuration

@@ -23,8 +23,9 @@ public struct DAPTask: Sendable, Equatable {
     /// Nil for an id that is not 32 bytes or an endpoint that is not https (http to loopback only).
     public init?(leader: URL, helper: URL, taskID: [UInt8], timePrecision: UInt64 = 86_400, minBatchSize: UInt64 = 100,
                  taskInfo: [UInt8] = Array("anonymous-summary plugin usage".utf8)) {
-        guard taskID.count == 32, timePrecision > 0, (try? TelemetryConfiguration.check(leader)) != nil,
-              (try? TelemetryConfiguration.check(helper)) != nil else { return nil }
+        guard taskID.count == 32, timePrecision > 0, (1...255).contains(taskInfo.count),
+              leader.absoluteString.utf8.count <= 65_535, helper.absoluteString.utf8.count <= 65_535,
+              (try? TelemetryConfiguration.check(leader)) != nil, (try? TelemetryConfiguration.check(helper)) != nil else { return nil }
         (self.leader, self.helper, self.taskID, self.timePrecision, self.minBatchSize, self.taskInfo) =
             (leader, helper, taskID, timePrecision, minBatchSize, taskInfo)
     }
@@ -92,8 +93,10 @@ public actor DAPUploader {
     static func problem(_ r: HTTPClient.Response, _ what: String) -> String {
         if r.contentType.hasPrefix("application/problem+json"),
            let object = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] {
-            let type = (object["type"] as? String).map { String($0.prefix(120)) } ?? "?"
-            let detail = (object["detail"] as? String).map { String($0.prefix(200)) } ?? ""
+            // Printable ASCII only, cut short: the server's text never adds a line to the host's log.
+            func clean(_ s: String, _ n: Int) -> String { String(String(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }).prefix(n)) }
+            let type = (object["type"] as? String).map { clean($0, 120) } ?? "?"
+            let detail = (object["detail"] as? String).map { clean($0, 200) } ?? ""
             return "\(what): HTTP \(r.status), problem \(type)" + (detail.isEmpty ? "" : ": \(detail)")
         }
         return "\(what): HTTP \(r.status)"
@@ -103,19 +106,29 @@ public actor DAPUploader {
     /// says the configuration is outdated or does not decrypt. Returns the report's size in bytes.
     @discardableResult
     public func upload(_ usage: ComponentUsage, now: Date = Date()) async throws -> Int {
+        // Fetched afresh at each send (one a day): a key an aggregator rotated is never used
+        // stale, the Helper's included (a stale Helper key would only show at aggregation).
+        configs = [:]
         do {
             return try await attempt(usage, now: now)
-        } catch let error as Outdated {
+        } catch is Outdated {
             configs = [:]
-            _ = error
-            return try await attempt(usage, now: now)
+            try Task.checkCancellation()
+            do {
+                return try await attempt(usage, now: now)
+            } catch is Outdated {
+                throw TelemetryDeliveryError(description: "upload: the Leader refused the report twice as made with an outdated configuration")
+            }
         }
     }
 
     struct Outdated: Error {}
 
     private func attempt(_ usage: ComponentUsage, now: Date) async throws -> Int {
-        let leaderConfigs = try await configList(.leader), helperConfigs = try await configList(.helper)
+        let leaderConfigs = try await configList(.leader)
+        try Task.checkCancellation()
+        let helperConfigs = try await configList(.helper)
+        try Task.checkCancellation()
         var rng = SystemRandomNumberGenerator()
         let vdaf = try TelemetryMeasurement.presenceVDAF(layout: layout)
         let (bits, _) = TelemetryMeasurement.presence(usage, layout: layout, using: &rng)
@@ -151,10 +164,13 @@ final class HTTPClient: @unchecked Sendable {
     struct Response { var status: Int; var contentType: String; var body: [UInt8] }
     let userAgent: String
     let timeout: TimeInterval
+    let exactTimeout: Duration
     let session: URLSession
+    private let router = Router()
 
     init(userAgent: String, timeout: Duration) {
         self.userAgent = userAgent
+        exactTimeout = timeout
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         self.timeout = max(1, seconds.rounded(.up))
         let configuration = URLSessionConfiguration.ephemeral
@@ -165,15 +181,99 @@ final class HTTPClient: @unchecked Sendable {
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.httpAdditionalHeaders = [:]
-        session = URLSession(configuration: configuration, delegate: NoRedirect(), delegateQueue: nil)
+        session = URLSession(configuration: configuration, delegate: router, delegateQueue: nil)
     }
 
     deinit { session.invalidateAndCancel() }
 
-    final class NoRedirect: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    /// One request's answer, gathered up to `limit` bytes.
+    final class Collector: @unchecked Sendable {
+        let limit: Int
+        private let lock = NSLock()
+        private var task: URLSessionDataTask?
+        private var continuation: CheckedContinuation<(Data, URLResponse), Error>?
+        private var data = Data()
+        private var response: URLResponse?
+        private var failure: String?
+
+        init(limit: Int) { self.limit = limit }
+
+        func start(_ task: URLSessionDataTask, router: Router, _ continuation: CheckedContinuation<(Data, URLResponse), Error>) {
+            lock.lock()
+            self.task = task
+            self.continuation = continuation
+            let failed = failure
+            lock.unlock()
+            if let failed { finish(TelemetryDeliveryError(description: failed)); return }
+            router.register(task, self)
+            task.resume()
+        }
+
+        func received(_ response: URLResponse) { lock.withLock { self.response = response } }
+
+        func received(_ more: Data) {
+            let over = lock.withLock { () -> Bool in
+                data.append(more)
+                return data.count > limit
+            }
+            if over { cancel(reason: "the answer is over \(limit) bytes") }
+        }
+
+        func cancel(reason: String) {
+            let task = lock.withLock { () -> URLSessionDataTask? in
+                if failure == nil { failure = reason }
+                return self.task
+            }
+            task?.cancel()
+        }
+
+        func completed(_ error: Error?) {
+            let (failed, response) = lock.withLock { (failure, self.response) }
+            if let failed { finish(TelemetryDeliveryError(description: failed)); return }
+            if let error { finish(TelemetryDeliveryError(description: "request failed: \(error.localizedDescription)")); return }
+            guard let response else { finish(TelemetryDeliveryError(description: "no HTTP response")); return }
+            let body = lock.withLock { data }
+            resume(.success((body, response)))
+        }
+
+        private func finish(_ error: Error) { resume(.failure(error)) }
+
+        private func resume(_ result: Result<(Data, URLResponse), Error>) {
+            let c = lock.withLock { () -> CheckedContinuation<(Data, URLResponse), Error>? in
+                defer { continuation = nil }
+                return continuation
+            }
+            c?.resume(with: result)
+        }
+    }
+
+    /// The session's delegate: no redirect; each task's events to its collector.
+    final class Router: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        // Per session: task identifiers are numbered per session.
+        private var collectors: [Int: Collector] = [:]
+        private let lock = NSLock()
+
+        func register(_ task: URLSessionTask, _ c: Collector) { lock.withLock { collectors[task.taskIdentifier] = c } }
+        func collector(_ task: URLSessionTask) -> Collector? { lock.withLock { collectors[task.taskIdentifier] } }
+
         func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
             completionHandler(nil)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+            collector(dataTask)?.received(response)
+            completionHandler(.allow)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            collector(dataTask)?.received(data)
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+            let c = lock.withLock { collectors.removeValue(forKey: task.taskIdentifier) }
+            c?.completed(error)
         }
     }
 
@@ -187,12 +287,22 @@ final class HTTPClient: @unchecked Sendable {
         if method != "GET" { request.httpBody = Data(body) }
         request.httpShouldHandleCookies = false
         request.allHTTPHeaderFields = TelemetryRequest.headerFields(userAgent: userAgent, contentType: contentType)
-        let (data, response): (Data, URLResponse) = try await withCheckedThrowingContinuation { continuation in
-            session.dataTask(with: request) { data, response, error in
-                if let error { continuation.resume(throwing: TelemetryDeliveryError(description: "request failed: \(error.localizedDescription)")) }
-                else if let response { continuation.resume(returning: (data ?? Data(), response)) }
-                else { continuation.resume(throwing: TelemetryDeliveryError(description: "no HTTP response")) }
-            }.resume()
+        // The answer is read through a delegate that stops at a megabyte (a hostile server cannot
+        // make the host buffer more), the request is cancelled with the calling task, and the
+        // timeout is enforced here too (Foundation on Linux rounds it down to whole seconds).
+        let collector = Collector(limit: 1 << 20)
+        let limit = exactTimeout
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            collector.cancel(reason: "request timed out after \(limit)")
+        }
+        defer { timer.cancel() }
+        let (data, response): (Data, URLResponse) = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                collector.start(session.dataTask(with: request), router: router, continuation)
+            }
+        } onCancel: {
+            collector.cancel(reason: "cancelled")
         }
         guard let http = response as? HTTPURLResponse else { throw TelemetryDeliveryError(description: "no HTTP response") }
         return Response(status: http.statusCode, contentType: (http.value(forHTTPHeaderField: "Content-Type") ?? "").lowercased(),

@@ -195,4 +195,48 @@ final class DAPEndToEndTests: XCTestCase {
         XCTAssertEqual(counter.lock.withLock { counter.posts }, 2, "retried once")
         XCTAssertEqual(counter.lock.withLock { counter.gets }, 4, "both configurations fetched, then both again")
     }
+
+    /// A hostile aggregator: an answer over a megabyte is cut off; a problem document's text
+    /// reaches the log on one line, printable ASCII only; a request that never ends is
+    /// cancelled with the sender within a second.
+    func testAHostileAggregatorCannotHarmTheHost() async throws {
+        let huge = try LoopbackServer(mode: .handler { _ in (200, DAPUploader.configListType, [UInt8](repeating: 0, count: 3 << 20)) })
+        defer { huge.stop() }
+        let url = URL(string: "http://127.0.0.1:\(huge.port)/dap")!
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
+        let task = try XCTUnwrap(DAPTask(leader: url, helper: url, taskID: [UInt8](repeating: 3, count: 32)))
+        do {
+            try await DAPUploader(task: task, userAgent: "h/1", timeout: .seconds(5)).upload(usage)
+            XCTFail("a 3 MB answer was taken")
+        } catch {
+            XCTAssertTrue("\(error)".contains("over 1048576 bytes"), "\(error)")
+        }
+        let problem = try LoopbackServer(mode: .handler { _ in
+            (400, "application/problem+json", Array(#"{"type":"urn:x\nINJECTED","detail":"line one\r\nline two \u0007"}"#.utf8))
+        })
+        defer { problem.stop() }
+        let task2 = try XCTUnwrap(DAPTask(leader: URL(string: "http://127.0.0.1:\(problem.port)/dap")!, helper: url, taskID: [UInt8](repeating: 3, count: 32)))
+        do {
+            try await DAPUploader(task: task2, userAgent: "h/1", timeout: .seconds(5)).upload(usage)
+            XCTFail("a problem was taken for success")
+        } catch {
+            let text = "\(error)"
+            XCTAssertFalse(text.contains("\n") || text.contains("\r") || text.contains("\u{7}"), text)
+            XCTAssertTrue(text.contains("problem urn:xINJECTED: line oneline two"), text)
+        }
+        let silent = try LoopbackServer(mode: .neverAnswer)
+        defer { silent.stop() }
+        let silentURL = URL(string: "http://127.0.0.1:\(silent.port)/dap")!
+        var configuration = try TelemetryConfiguration(endpoint: silentURL, initialDelay: .zero, initialJitter: .zero, periodJitter: .zero,
+                                                       requestTimeout: .seconds(60), userAgent: "h/1")
+        configuration.dap = try XCTUnwrap(DAPTask(leader: silentURL, helper: silentURL, taskID: [UInt8](repeating: 3, count: 32)))
+        let sender = TelemetrySender(configuration: configuration, status: TelemetryStatus(destination: .endpoint, decidedBy: .configured),
+                                     usage: usage, clock: ContinuousClock())
+        await sender.start()
+        let waiting = await eventually { !silent.requests.isEmpty }
+        XCTAssertTrue(waiting)
+        let clock = ContinuousClock()
+        let took = await clock.measure { await sender.stop() }
+        XCTAssertLessThan(took, .seconds(1), "stop() mid-request took \(took)")
+    }
 }
