@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary", "PrivateAggregation", "HPKE", "UsageReport"]),
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),
-        .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation", "AnonymousSummary"], exclude: ["Vectors"]),
+        .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation", "AnonymousSummary", "SummaryChecks"], exclude: ["Vectors"]),
         .testTarget(name: "HPKETests", dependencies: ["HPKE"]),
     ]
 )

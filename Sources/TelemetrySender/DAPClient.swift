@@ -171,17 +171,8 @@ final class HTTPClient: @unchecked Sendable {
     init(userAgent: String, timeout: Duration) {
         self.userAgent = userAgent
         exactTimeout = timeout
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        self.timeout = max(1, seconds.rounded(.up))
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = self.timeout
-        configuration.timeoutIntervalForResource = self.timeout
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpAdditionalHeaders = [:]
-        session = URLSession(configuration: configuration, delegate: router, delegateQueue: nil)
+        self.timeout = TelemetryRequest.foundationTimeout(timeout)
+        session = URLSession(configuration: TelemetryRequest.sessionConfiguration(timeout: self.timeout), delegate: router, delegateQueue: nil)
     }
 
     deinit { session.invalidateAndCancel() }

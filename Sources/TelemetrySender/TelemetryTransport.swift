@@ -21,6 +21,25 @@ public enum TelemetryRequest {
          "Content-Length: \(contentLength)"]
     }
 
+    /// Foundation on Linux rounds request timeouts down to whole seconds: at least one second,
+    /// rounded up (the exact bound is enforced by the caller).
+    static func foundationTimeout(_ timeout: Duration) -> TimeInterval {
+        max(1, (Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18).rounded(.up))
+    }
+
+    /// An ephemeral session configuration: no cookies, no cache, no extra header, nothing on disk.
+    static func sessionConfiguration(timeout: TimeInterval) -> URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpAdditionalHeaders = [:]
+        return configuration
+    }
+
     /// Headers URLSession (libcurl under it on Linux) would add of its own, removed from every
     /// request. Accept-Language in particular is the user's preferred languages on Apple
     /// platforms: personal, and a fingerprint.
@@ -84,18 +103,9 @@ public final class URLSessionTransport: TelemetryTransport, @unchecked Sendable 
         self.userAgent = userAgent
         // Foundation on Linux rounds request timeouts down to whole seconds (0.3 s would time
         // out at once), so URLSession gets at least a second and the exact bound is our own.
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        self.timeout = max(1, seconds.rounded(.up))
+        self.timeout = TelemetryRequest.foundationTimeout(timeout)
         self.exactTimeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = self.timeout
-        configuration.timeoutIntervalForResource = self.timeout
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpAdditionalHeaders = [:]
-        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+        session = URLSession(configuration: TelemetryRequest.sessionConfiguration(timeout: self.timeout), delegate: NoRedirects(), delegateQueue: nil)
     }
 
     /// Redirects are not followed: the payload goes to the configured endpoint or nowhere, and

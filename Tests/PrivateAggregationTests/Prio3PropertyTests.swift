@@ -1,21 +1,13 @@
 @testable import PrivateAggregation
+import SummaryChecks
 import XCTest
 
 /// Properties of Prio3 over random measurements of every circuit: the pipeline gives the sum;
 /// a flipped byte anywhere in a share is refused (by decoding or by verification); the decoders
 /// take any bytes without trapping. `PRIO3_ITERATIONS` runs more.
 final class Prio3PropertyTests: XCTestCase {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
-    }
+    /// The tests' seeded generator (SummaryChecks' SplitMix64), with bytes.
+    typealias Rng = SplitMix64
 
     static var iterations: Int {
         if let text = getenv("PRIO3_ITERATIONS").map({ String(cString: $0) }), let n = Int(text) { return n }
@@ -75,7 +67,7 @@ final class Prio3PropertyTests: XCTestCase {
     }
 
     func testEveryCircuitSumsExactlyAndRefusesTampering() throws {
-        var g = Rng(state: 42)
+        var g = Rng(seed: 42)
         try check(try Prio3Variants.count(), &g, measurement: { UInt64($0.next() % 2) }, truth: { [Field64($0)] }, name: "Count")
         try check(try Prio3Variants.sum(maxMeasurement: 100), &g, measurement: { $0.next() % 101 }, truth: { [Field64($0)] }, name: "Sum")
         try check(try Prio3Variants.sumVec(length: 5, maxMeasurement: 7, chunkLength: 3), &g,
@@ -102,7 +94,7 @@ final class Prio3PropertyTests: XCTestCase {
 
     /// Any bytes through every decoder: a value or a clean error, never a trap.
     func testDecodersTakeAnyBytes() throws {
-        var g = Rng(state: 7)
+        var g = Rng(seed: 7)
         let prio = try Prio3Variants.multihotCountVec(length: 10, maxWeight: 4, chunkLength: 3)
         let count = try Prio3Variants.count()
         var decoded = 0
@@ -125,4 +117,8 @@ final class Prio3PropertyTests: XCTestCase {
                      "elements at or above the modulus are refused")
         _ = decoded
     }
+}
+
+extension SplitMix64 {
+    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
 }

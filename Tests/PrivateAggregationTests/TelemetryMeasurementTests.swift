@@ -10,7 +10,7 @@ final class TelemetryMeasurementTests: XCTestCase {
 
     func testPresenceIsTheLayoutsBitsAndAnExcessIsReportedAsUnlisted() throws {
         let layout = ComponentCatalog.benthos.ldpLayout
-        var g = Prio3PropertyTests.Rng(state: 3)
+        var g = Prio3PropertyTests.Rng(seed: 3)
         let small = try usage("input: {kafka: {}}\npipeline: {processors: [{mapping: x}]}\noutput: {aws_s3: {}}\n")
         let (bits, moved) = TelemetryMeasurement.presence(small, layout: layout, using: &g)
         XCTAssertEqual(bits, layout.bits(of: small))
@@ -32,7 +32,7 @@ final class TelemetryMeasurementTests: XCTestCase {
     }
 
     func testPairsAreThoseAmongTheListedPluginsAtMostSevenOfThem() throws {
-        var g = Prio3PropertyTests.Rng(state: 4)
+        var g = Prio3PropertyTests.Rng(seed: 4)
         let u = try usage("input: {kafka: {}}\npipeline: {processors: [{mutation: x}, {mapping: y}]}\noutput: {aws_s3: {}}\n")
         let bits = TelemetryMeasurement.pairs(u, using: &g)
         XCTAssertEqual(bits.count, 465)
