@@ -88,106 +88,23 @@ public struct TelemetryDeliveryError: Error, CustomStringConvertible, Sendable {
 /// POSTs the payload as `application/json` with the host's user agent, on an ephemeral
 /// `URLSession` (no cookies, no cache, nothing written to disk), with no header beyond
 /// `TelemetryRequest.allowedHeaders`, following no redirect. Cancelling the calling task
-/// cancels the request.
+/// cancels the request; the timeout is enforced exactly; the answer is read up to a megabyte.
+/// (`HTTPClient` does the request, for this transport and for the DAP client alike.)
 public final class URLSessionTransport: TelemetryTransport, @unchecked Sendable {
     private let endpoint: URL
-    private let userAgent: String
-    private let timeout: TimeInterval
-    private let exactTimeout: Duration
-    private let session: URLSession
+    private let http: HTTPClient
 
     /// The endpoint should have passed `TelemetryConfiguration.check` (https, or http to a
     /// loopback address); `deliver` refuses one that does not.
     public init(endpoint: URL, userAgent: String, timeout: Duration) {
         self.endpoint = endpoint
-        self.userAgent = userAgent
-        // Foundation on Linux rounds request timeouts down to whole seconds (0.3 s would time
-        // out at once), so URLSession gets at least a second and the exact bound is our own.
-        self.timeout = TelemetryRequest.foundationTimeout(timeout)
-        self.exactTimeout = timeout
-        session = URLSession(configuration: TelemetryRequest.sessionConfiguration(timeout: self.timeout), delegate: NoRedirects(), delegateQueue: nil)
+        http = HTTPClient(userAgent: userAgent, timeout: timeout)
     }
-
-    /// Redirects are not followed: the payload goes to the configured endpoint or nowhere, and
-    /// a 3xx answer is a failed delivery (logged).
-    private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-            completionHandler(nil)
-        }
-    }
-
-    deinit { session.invalidateAndCancel() }
 
     public func deliver(_ payload: [UInt8]) async throws {
-        do {
-            try TelemetryConfiguration.check(endpoint)
-        } catch {
-            throw TelemetryDeliveryError(description: error.description)
-        }
-        guard TelemetryConfiguration.isValidUserAgent(userAgent) else {
-            throw TelemetryDeliveryError(description: "the user agent is not printable ASCII (1 to 256 characters)")
-        }
-        var request = URLRequest(url: endpoint, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.httpBody = Data(payload)
-        request.httpShouldHandleCookies = false
-        request.allHTTPHeaderFields = TelemetryRequest.headerFields(userAgent: userAgent)
-        let holder = TaskHolder()
-        let limit = exactTimeout
-        let timer = Task {
-            try await Task.sleep(for: limit)
-            holder.cancel(timedOut: true)
-        }
-        defer { timer.cancel() }
-        let status: Int = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, Error>) in
-                let task = session.dataTask(with: request) { _, response, error in
-                    if error != nil, holder.timedOut {
-                        continuation.resume(throwing: TelemetryDeliveryError(description: "request timed out after \(limit)"))
-                    } else if let error {
-                        continuation.resume(throwing: TelemetryDeliveryError(description: "request failed: \(error.localizedDescription)"))
-                    } else if let http = response as? HTTPURLResponse {
-                        continuation.resume(returning: http.statusCode)
-                    } else {
-                        continuation.resume(throwing: TelemetryDeliveryError(description: "no HTTP response"))
-                    }
-                }
-                holder.start(task)
-            }
-        } onCancel: {
-            holder.cancel()
-        }
-        guard (200..<300).contains(status) else {
-            throw TelemetryDeliveryError(description: "the collector answered HTTP \(status)")
-        }
-    }
-
-    /// The request task, cancellable from the cancellation handler (which may run first).
-    private final class TaskHolder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var task: URLSessionDataTask?
-        private var cancelled = false
-        private var didTimeOut = false
-
-        var timedOut: Bool { lock.withLock { didTimeOut } }
-
-        func start(_ task: URLSessionDataTask) {
-            lock.lock()
-            self.task = task
-            let cancelNow = cancelled
-            lock.unlock()
-            task.resume()
-            if cancelNow { task.cancel() }
-        }
-
-        func cancel(timedOut: Bool = false) {
-            lock.lock()
-            cancelled = true
-            if timedOut { didTimeOut = true }
-            let task = self.task
-            lock.unlock()
-            task?.cancel()
+        let response = try await http.send(method: "POST", url: endpoint, contentType: "application/json", body: payload)
+        guard (200..<300).contains(response.status) else {
+            throw TelemetryDeliveryError(description: "the collector answered HTTP \(response.status)")
         }
     }
 }
