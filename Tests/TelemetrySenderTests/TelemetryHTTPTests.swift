@@ -22,6 +22,17 @@ final class TelemetryHTTPTests: XCTestCase {
                                clock: ContinuousClock(), log: { log.append($0) })
     }
 
+    /// Starts a sender against `server`, waits for its first request, stops it; that request.
+    func firstRequest(to server: LoopbackServer, log: LogLines,
+                      file: StaticString = #filePath, line: UInt = #line) async throws -> LoopbackServer.Request {
+        let sender = sender(server.url, log: log)
+        await sender.start()
+        let arrived = await eventually { server.requests.count >= 1 }
+        await sender.stop()
+        XCTAssertTrue(arrived, "log: \(log.lines)", file: file, line: line)
+        return try XCTUnwrap(server.requests.first, file: file, line: line)
+    }
+
     /// Work the host keeps doing while the sender runs (and fails).
     final class HostWork: @unchecked Sendable {
         private let lock = NSLock()
@@ -39,12 +50,7 @@ final class TelemetryHTTPTests: XCTestCase {
         let server = try LoopbackServer(mode: .ok)
         defer { server.stop() }
         let log = LogLines()
-        let sender = sender(server.url, log: log)
-        await sender.start()
-        let arrived = await eventually { server.requests.count >= 1 }
-        await sender.stop()
-        XCTAssertTrue(arrived, "log: \(log.lines)")
-        let request = try XCTUnwrap(server.requests.first)
+        let request = try await firstRequest(to: server, log: log)
         XCTAssertEqual(request.method, "POST")
         XCTAssertEqual(request.path, "/v1/telemetry")
         XCTAssertEqual(request.headers["content-type"], "application/json")
@@ -66,13 +72,7 @@ final class TelemetryHTTPTests: XCTestCase {
         for _ in 0..<3 {
             let server = try LoopbackServer(mode: .ok)
             defer { server.stop() }
-            let log = LogLines()
-            let sender = sender(server.url, log: log)
-            await sender.start()
-            let arrived = await eventually { server.requests.count >= 1 }
-            await sender.stop()
-            XCTAssertTrue(arrived, "log: \(log.lines)")
-            let request = try XCTUnwrap(server.requests.first)
+            let request = try await firstRequest(to: server, log: LogLines())
             let expected = TelemetryRequest.documentedHead(path: "/v1/telemetry", host: "127.0.0.1:\(server.port)",
                                                            userAgent: "testhost/1.2.3", contentLength: request.body.count)
             XCTAssertEqual(request.headLines, expected, "the head on the wire:\n" + request.headLines.joined(separator: "\n"))
