@@ -59,6 +59,12 @@ enum Format {
         }
     }
 
+    /// The lines every JSON release opens with (`schema/report.schema.json`): what it is, the
+    /// schema version, which release.
+    static func reportHeader(release: String) -> [String] {
+        ["  \"report\": \"anonymous-summary usage\",", "  \"version\": 2,", "  \"release\": \(json(release)),"]
+    }
+
     /// A JSON string literal.
     static func json(_ s: String) -> String {
         var out = "\""

@@ -106,9 +106,7 @@ extension PrivateReport {
         func field(_ name: String, _ value: String, last: Bool = false) {
             out.append("  \(Format.json(name)): \(value)" + (last ? "" : ","))
         }
-        field("report", Format.json("anonymous-summary usage"))
-        field("version", "2")
-        field("release", Format.json("dp"))
+        out += Format.reportHeader(release: "dp")
         var privacy: [String] = [
             "\"unit\": \"instance\"", "\"epsilon\": \(Format.json(epsilon))", "\"delta\": \(Format.json(delta))",
             "\"rho\": \(Format.json(rhoSpent))", "\"rho_budget\": \(Format.json(rhoBudget))",

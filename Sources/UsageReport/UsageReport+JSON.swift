@@ -9,9 +9,7 @@ extension UsageReport {
         func field(_ name: String, _ value: String, last: Bool = false) {
             out.append("  \(Format.json(name)): \(value)" + (last ? "" : ","))
         }
-        field("report", Format.json("anonymous-summary usage"))
-        field("version", "2")
-        field("release", Format.json("exact"))
+        out += Format.reportHeader(release: "exact")
         field("min_instances", String(minInstances))
         field("lines", String(lines))
         field("payloads", String(payloads))

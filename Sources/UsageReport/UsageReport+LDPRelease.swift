@@ -21,10 +21,7 @@ extension UsageReport {
 
     /// `schema/report.schema.json`, release "ldp".
     public func ldpReleaseJSON() -> String {
-        var out = ["{"]
-        out.append("  \"report\": \"anonymous-summary usage\",")
-        out.append("  \"version\": 2,")
-        out.append("  \"release\": \"ldp\",")
+        var out = ["{"] + Format.reportHeader(release: "ldp")
         out.append("  \"guarantee\": \(Format.json(UsageReport.ldpNotice)),")
         out.append("  \"min_instances\": \(minInstances),")
         out.append("  \"ldp\": [")
