@@ -1,4 +1,5 @@
 import AnonymousSummary
+import Foundation
 import SummaryChecks
 @testable import UsageReport
 import XCTest
@@ -59,7 +60,7 @@ final class DiscreteGaussianTests: XCTestCase {
 
     /// 10^6 draws for each σ in {0.5, 3, 40} (PROPERTY_ITERATIONS-style: DG_DRAWS overrides).
     func testDrawsFollowTheDiscreteGaussianExactly() throws {
-        let draws = Int(ProcessInfoLite.environment("DG_DRAWS") ?? "") ?? 1_000_000
+        let draws = Int(ProcessInfo.processInfo.environment["DG_DRAWS"] ?? "") ?? 1_000_000
         for (sigma2Num, den, seed) in [(UInt64(256), UInt64(1024), UInt64(1)), (9, 1, 2), (1600, 1, 3)] {
             let gaussian = try XCTUnwrap(DiscreteGaussian(varianceNumerator: sigma2Num, denominator: den))
             let (statistic, df, mean) = Self.chiSquare(gaussian, draws: draws, seed: seed)
@@ -71,7 +72,7 @@ final class DiscreteGaussianTests: XCTestCase {
     /// The test above can fail: a sampler off by a little (σ² 3% too large, or zero counted on
     /// both signs) is caught at the same number of draws.
     func testTheChiSquareTestCatchesASlightlyWrongSampler() throws {
-        let draws = Int(ProcessInfoLite.environment("DG_DRAWS") ?? "") ?? 1_000_000
+        let draws = Int(ProcessInfo.processInfo.environment["DG_DRAWS"] ?? "") ?? 1_000_000
         let truth = try XCTUnwrap(DiscreteGaussian(varianceNumerator: 9 * 1024, denominator: 1024))
         let wrong = try XCTUnwrap(DiscreteGaussian(varianceNumerator: 9 * 1024 * 103 / 100, denominator: 1024))
         // Drawn from σ² = 9.27, judged as σ² = 9.
@@ -142,11 +143,3 @@ final class DiscreteGaussianTests: XCTestCase {
     }
 }
 
-/// The environment without Foundation's ProcessInfo (the test target links Foundation through
-/// XCTest anyway; this keeps the library-side code paths honest about what they import).
-enum ProcessInfoLite {
-    static func environment(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(cString: value)
-    }
-}
