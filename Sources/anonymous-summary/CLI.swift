@@ -73,6 +73,9 @@ enum CLI {
         return bytes
     }
 
+    /// Bytes as lowercase hex, two digits each.
+    static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
+
     /// "1 line", "2 lines".
     static func plural(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
         "\(n) " + (n == 1 ? noun : plural ?? noun + "s")

@@ -13,8 +13,6 @@ enum HPKECommand {
           the ciphertext; open prints the plaintext, or fails (65) when it does not authenticate.
         """
 
-    static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
-
     static func run(_ arguments: [String]) throws(CLIFailure) {
         guard let verb = arguments.first else { throw CLIFailure(code: .usage, message: usage) }
         let (flags, operands) = try CLI.split(Array(arguments.dropFirst()), flags: [],
@@ -33,7 +31,7 @@ enum HPKECommand {
             var ikm = [UInt8](repeating: 0, count: 32)
             for i in ikm.indices { ikm[i] = UInt8(truncatingIfNeeded: rng.next()) }
             guard let pair = try? HPKE.deriveKeyPair(ikm: ikm) else { throw CLIFailure(code: .software, message: "hpke: no key pair") }
-            print(hex(pair.privateKey) + " " + hex(pair.publicKey))
+            print(CLI.hex(pair.privateKey) + " " + CLI.hex(pair.publicKey))
         case "seal", "open":
             let aeadName = flags["--aead"]?.last ?? ""
             guard let aead: HPKE.AEAD = aeadName == "aes128gcm" ? .aes128gcm : aeadName == "chacha20poly1305" ? .chacha20poly1305 : nil else {
@@ -44,7 +42,7 @@ enum HPKECommand {
                 do {
                     let (enc, ct) = try HPKE.seal(aead, recipientPublicKey: try value("--public-key"), info: info, aad: aad,
                                                   plaintext: try value("--plaintext"), using: &rng)
-                    print(hex(enc) + " " + hex(ct))
+                    print(CLI.hex(enc) + " " + CLI.hex(ct))
                 } catch let failure as CLIFailure {
                     throw failure
                 } catch {
@@ -54,7 +52,7 @@ enum HPKECommand {
                 do {
                     let pt = try HPKE.open(aead, enc: try value("--enc"), recipientPrivateKey: try value("--private-key"), info: info,
                                            aad: aad, ciphertext: try value("--ciphertext"))
-                    print(hex(pt))
+                    print(CLI.hex(pt))
                 } catch let failure as CLIFailure {
                     throw failure
                 } catch {

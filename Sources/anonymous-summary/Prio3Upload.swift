@@ -4,8 +4,6 @@ import PrivateAggregation
 
 /// `summarise --privacy prio3`: the two Prio3 reports a client would upload, for inspection.
 enum Prio3Upload {
-    static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
-
     static func inspect(_ usage: ComponentUsage) throws(CLIFailure) -> String {
         var rng = BufferedSystemRandom()
         let layout = ComponentCatalog.benthos.ldpLayout
@@ -26,8 +24,8 @@ enum Prio3Upload {
                 let i = inputs.map { vdaf.encodeInputShare($0) }
                 CLI.printError("prio3 \(name): public share \(p.count) bytes, input shares \(i.map(\.count).map(String.init).joined(separator: " and ")) bytes")
                 return "\"\(name)\": {\"vdaf\": \"Prio3MultihotCountVec\", \"length\": \(m.count), \"max_weight\": \(maxWeight), "
-                    + "\"chunk_length\": \(chunk), \"ctx\": \"\(hex(Array("anonymous-summary".utf8)))\", \"nonce\": \"\(hex(nonce))\", "
-                    + "\"public_share\": \"\(hex(p))\", \"input_shares\": [\"\(i.map(hex).joined(separator: "\", \""))\"]}"
+                    + "\"chunk_length\": \(chunk), \"ctx\": \"\(CLI.hex(Array("anonymous-summary".utf8)))\", \"nonce\": \"\(CLI.hex(nonce))\", "
+                    + "\"public_share\": \"\(CLI.hex(p))\", \"input_shares\": [\"\(i.map(CLI.hex).joined(separator: "\", \""))\"]}"
             }
             let a = try report("presence", presence, bits, maxWeight: TelemetryMeasurement.presenceMaxWeight, chunk: TelemetryMeasurement.presenceChunkLength)
             let b = try report("pairs", pairsVDAF, pairs, maxWeight: TelemetryMeasurement.pairsMaxWeight, chunk: TelemetryMeasurement.pairsChunkLength)

@@ -69,8 +69,6 @@ enum VDAFCommand {
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
-    static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
-
     static func bytes(_ value: Any?, _ what: String) throws(CLIFailure) -> [UInt8] {
         guard let text = value as? String, text.count % 2 == 0 else { throw CLIFailure(code: .dataError, message: "\(what) must be hex") }
         var out: [UInt8] = []
@@ -114,18 +112,18 @@ enum VDAFCommand {
                 operations.append(["operation": "verify_next", "aggregator_id": j, "report_index": r, "round": 1, "success": true])
             }
             var report = input
-            report["public_share"] = hex(prio.encodePublicShare(publicShare))
-            report["input_shares"] = inputs.map { hex(prio.encodeInputShare($0)) }
-            report["verifier_shares"] = [verifierShares.map { hex(prio.encodeVerifierShare($0)) }]
-            report["verifier_messages"] = [hex(prio.encodeVerifierMessage(message))]
-            report["out_shares"] = shares.map { hex(prio.encodeShare($0)) }
+            report["public_share"] = CLI.hex(prio.encodePublicShare(publicShare))
+            report["input_shares"] = inputs.map { CLI.hex(prio.encodeInputShare($0)) }
+            report["verifier_shares"] = [verifierShares.map { CLI.hex(prio.encodeVerifierShare($0)) }]
+            report["verifier_messages"] = [CLI.hex(prio.encodeVerifierMessage(message))]
+            report["out_shares"] = shares.map { CLI.hex(prio.encodeShare($0)) }
             reports.append(report)
         }
         let aggShares = outShares.map { prio.aggregate($0) }
         for j in 0..<prio.shares { operations.append(["operation": "aggregate", "aggregator_id": j, "success": true]) }
         operations.append(["operation": "unshard", "success": true])
         out["reports"] = reports
-        out["agg_shares"] = aggShares.map { hex(prio.encodeShare($0)) }
+        out["agg_shares"] = aggShares.map { CLI.hex(prio.encodeShare($0)) }
         out["agg_result"] = result(prio.unshard(aggShares))
         out["operations"] = operations
         if out["agg_param"] == nil { out["agg_param"] = "" }
