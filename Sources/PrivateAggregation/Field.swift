@@ -430,13 +430,6 @@ public struct Field128: PrioField {
         return (h, l)
     }
 
-    /// The principal 2^k-th root of unity for k = 0...66 (`zero` otherwise); covers the n > Int.max
-    /// that `nthRoot(_:)` cannot express.
-    static func rootOfUnity(log2 k: Int) -> Field128 {
-        guard k >= 0, k <= 66 else { return zero }
-        return rootTable[k]
-    }
-
     public static func nthRoot(_ n: Int) -> Field128 {
         guard let k = validLog2(n, 66) else { return zero }
         return rootTable[k]
@@ -571,7 +564,6 @@ public func polyEval<F: PrioField>(_ p: [F], _ x: F) -> F {
 public func vecAdd<F: PrioField>(_ a: [F], _ b: [F]) -> [F] { zip(a, b).map { $0 + $1 } }
 /// Element-wise difference over zip(a, b): callers check that the lengths match.
 public func vecSub<F: PrioField>(_ a: [F], _ b: [F]) -> [F] { zip(a, b).map { $0 - $1 } }
-public func vecNeg<F: PrioField>(_ a: [F]) -> [F] { a.map { -$0 } }
 
 // MARK: - Lagrange
 

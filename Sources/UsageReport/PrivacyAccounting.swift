@@ -62,15 +62,6 @@ public enum PrivacyAccounting {
 
     static func pow10(_ x: Double) -> Double { Elementary.exp(x * 2.302_585_092_994_045_7) }
 
-    /// P(|Z| ≤ h) for Z ~ N_Z(0, σ²), computed from the probabilities (normalised over ±(12σ + 12)).
-    public static func centralProbability(variance: Double, halfWidth h: Int) -> Double {
-        let (weights, total) = discreteGaussianWeights(variance: variance)
-        var inside = weights[0]
-        var k = 1
-        while k <= h && k < weights.count { inside += 2 * weights[k]; k += 1 }
-        return min(1, inside / total)
-    }
-
     /// The smallest h with P(|Z| ≤ h) ≥ level, for Z ~ N_Z(0, σ²): the half-width of a figure's
     /// interval at that level (integer, since the figures are).
     public static func halfWidth(variance: Double, level: Double) -> Int {
