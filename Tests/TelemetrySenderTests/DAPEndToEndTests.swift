@@ -75,7 +75,7 @@ final class DAPEndToEndTests: XCTestCase {
             await sender.start()
             senders.append(sender)
         }
-        let arrived = await eventually(20) { leader.uploads.count >= hosts }
+        let arrived = await eventually { leader.uploads.count >= hosts }
         for s in senders { await s.stop() }
         XCTAssertTrue(arrived, "\(leader.uploads.count) uploads; log: \(log.lines.suffix(5))")
         // The heads on the wire: the clean request, with DAP's media type; a GET has no body headers.

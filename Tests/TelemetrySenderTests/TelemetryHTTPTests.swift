@@ -22,24 +22,28 @@ final class TelemetryHTTPTests: XCTestCase {
                                clock: ContinuousClock(), log: { log.append($0) })
     }
 
-    /// Starts a sender against `server`, waits for its first request, stops it; that request.
+    /// Starts a sender against `server`, waits until the sender has logged the outcome of its
+    /// first attempt (the request is then complete on both sides, and its log line written),
+    /// stops it; that request.
     func firstRequest(to server: LoopbackServer, log: LogLines,
                       file: StaticString = #filePath, line: UInt = #line) async throws -> LoopbackServer.Request {
         let sender = sender(server.url, log: log)
         await sender.start()
-        let arrived = await eventually { server.requests.count >= 1 }
+        let done = await eventually { log.lines.contains { $0.contains("telemetry: sent") || $0.contains("send failed") } }
         await sender.stop()
-        XCTAssertTrue(arrived, "log: \(log.lines)", file: file, line: line)
+        XCTAssertTrue(done, "log: \(log.lines)", file: file, line: line)
         return try XCTUnwrap(server.requests.first, file: file, line: line)
     }
 
-    /// Work the host keeps doing while the sender runs (and fails).
+    /// Work the host keeps doing while the sender runs (and fails): a tick every 10 ms until
+    /// the event a test waits for.
     final class HostWork: @unchecked Sendable {
         private let lock = NSLock()
         private var ticks = 0
         var count: Int { lock.withLock { ticks } }
-        func run(until deadline: Date) async {
-            while Date() < deadline {
+        func run(until done: @escaping @Sendable () -> Bool) async {
+            let deadline = Date().addingTimeInterval(eventuallyLimit)
+            while !done() && Date() < deadline {
                 lock.withLock { ticks += 1 }
                 try? await Task.sleep(nanoseconds: 10_000_000)
             }
@@ -62,7 +66,7 @@ final class TelemetryHTTPTests: XCTestCase {
         XCTAssertEqual(request.headers["content-length"], String(request.body.count))
         XCTAssertEqual(request.body, Summary(id: id, uptimeSeconds: 0, usage: usage).jsonBytes(),
                        "byte for byte the encoder's payload")
-        XCTAssertTrue(log.lines.contains { $0.contains("sent") })
+        XCTAssertTrue(log.lines.contains { $0.hasPrefix("telemetry: sent \(request.body.count) bytes") }, "\(log.lines)")
     }
 
     /// The whole request head, line by line, byte for byte, is the documented one (README,
@@ -139,12 +143,20 @@ final class TelemetryHTTPTests: XCTestCase {
             let sender = TelemetrySender(configuration: configuration, status: TelemetryStatus(destination: .endpoint, decidedBy: .configured),
                                          usage: usage, id: id, clock: ContinuousClock(), log: { log.append($0) })
             let task = Task { await sender.run() }
+            // Wait for the state each phase names, not for a while.
             switch phase {
-            case "initial delay": try await Task.sleep(nanoseconds: 100_000_000)
+            case "initial delay":
+                // run() has logged its first delay: it is in it (60 s long).
+                let said = await eventually { log.lines.contains { $0.contains("the first payload goes in") } }
+                XCTAssertTrue(said, phase)
+            case "between periods":
+                // The first send is done and logged: the next is a 60 s period away.
+                let sent = await eventually { log.lines.contains { $0.contains("telemetry: sent") } }
+                XCTAssertTrue(sent, "\(phase): \(log.lines)")
             default:
-                let reached = await eventually(3) { server.requests.count >= 1 }
+                // The server holds the whole request and never answers: the sender waits on it.
+                let reached = await eventually { server.requests.count >= 1 }
                 XCTAssertTrue(reached, phase)
-                try await Task.sleep(nanoseconds: 100_000_000)
             }
             let running = await sender.isRunning
             XCTAssertTrue(running, phase)
@@ -167,14 +179,22 @@ final class TelemetryHTTPTests: XCTestCase {
         let host = HostWork()
         let start = Date()
         await sender.start()
-        await host.run(until: start.addingTimeInterval(1.2))
+        // Until the third request: the first period's send and retry, then the next period's.
+        let hostTicksAtFirst = Locked(0)
+        await host.run {
+            let n = server.requests.count
+            if n >= 1 && hostTicksAtFirst.value == 0 { hostTicksAtFirst.value = host.count + 1 }
+            return n >= 3
+        }
         await sender.stop()
         let elapsed = Date().timeIntervalSince(start)
+        // The bound grows with the time that passed, so a slow machine cannot break it.
         let periods = Int(elapsed / 0.3) + 1
-        XCTAssertGreaterThanOrEqual(server.requests.count, 3, "the next periods send again")
+        XCTAssertGreaterThanOrEqual(server.requests.count, 3, "the next periods send again; log: \(log.lines)")
         XCTAssertLessThanOrEqual(server.requests.count, 2 * periods, "at most one retry per period")
         XCTAssertTrue(log.lines.contains { $0.contains("HTTP 500") }, "\(log.lines)")
-        XCTAssertGreaterThan(host.count, 30, "the host's own work kept running")
+        // Between the first request and the third (at least a period apart) the host ticked on.
+        XCTAssertGreaterThan(host.count, hostTicksAtFirst.value, "the host's own work kept running")
     }
 
     func testConnectionRefusedIsSwallowed() async throws {
@@ -184,13 +204,21 @@ final class TelemetryHTTPTests: XCTestCase {
         let log = LogLines()
         let sender = sender(url, log: log)
         let host = HostWork()
+        let start = Date()
         await sender.start()
-        await host.run(until: Date().addingTimeInterval(0.8))
+        let ticksAtFirstFailure = Locked(0)
+        // Until three failures are logged (the first period's send and retry, the next period's).
+        await host.run {
+            let n = log.lines.filter { $0.contains("send failed") }.count
+            if n >= 1 && ticksAtFirstFailure.value == 0 { ticksAtFirstFailure.value = host.count + 1 }
+            return n >= 3
+        }
         await sender.stop()
+        let elapsed = Date().timeIntervalSince(start)
         let failures = log.lines.filter { $0.contains("send failed") }.count
-        XCTAssertGreaterThanOrEqual(failures, 2, "\(log.lines)")
-        XCTAssertLessThanOrEqual(failures, 2 * (Int(0.8 / 0.3) + 1))
-        XCTAssertGreaterThan(host.count, 20, "the host's own work kept running")
+        XCTAssertGreaterThanOrEqual(failures, 3, "\(log.lines)")
+        XCTAssertLessThanOrEqual(failures, 2 * (Int(elapsed / 0.3) + 1), "at most one retry per period")
+        XCTAssertGreaterThan(host.count, ticksAtFirstFailure.value, "the host's own work kept running")
     }
 
     func testAServerThatNeverAnswersTimesOutAndStopCancelsMidRequest() async throws {
@@ -201,11 +229,11 @@ final class TelemetryHTTPTests: XCTestCase {
         let started = Date()
         await sender.start()
         // The first request times out after 300 ms (50 ms after start) and is logged.
-        let timedOut = await eventually(3) { log.lines.contains { $0.contains("timed out") } }
+        let timedOut = await eventually { log.lines.contains { $0.contains("timed out") } }
         XCTAssertTrue(timedOut, "\(log.lines)")
         XCTAssertGreaterThan(Date().timeIntervalSince(started), 0.3, "the timeout is the configured one")
         // Catch it mid-request, and stop: it must end within a second.
-        let inFlight = await eventually(3) { server.requests.count >= 2 }
+        let inFlight = await eventually { server.requests.count >= 2 }
         XCTAssertTrue(inFlight)
         let clock = ContinuousClock()
         let stopped = await clock.measure { await sender.stop() }
@@ -218,7 +246,7 @@ final class TelemetryHTTPTests: XCTestCase {
         let log = LogLines()
         let sender = sender(server.url, log: log)
         await sender.start()
-        let again = await eventually(4) { server.requests.count >= 3 }
+        let again = await eventually { server.requests.count >= 3 }
         await sender.stop()
         XCTAssertTrue(again, "requests: \(server.requests.count), log: \(log.lines)")
         XCTAssertTrue(log.lines.contains { $0.contains("send failed") }, "\(log.lines)")

@@ -86,6 +86,9 @@ final class TelemetrySchedulingTests: XCTestCase {
             XCTAssertTrue(tried)
         }
         XCTAssertEqual(spy.attempts, 12, "two attempts per period, never more")
+        // The transport counts an attempt before the sender logs its failure: wait for the line.
+        let logged = await eventually { log.lines.filter { $0.contains("send failed") }.count >= 12 }
+        XCTAssertTrue(logged, "\(log.lines)")
         XCTAssertEqual(log.lines.filter { $0.contains("send failed") }.count, 12)
         await sender.stop()
     }

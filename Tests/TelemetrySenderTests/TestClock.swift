@@ -66,14 +66,18 @@ final class TestClock: Clock, @unchecked Sendable {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
-    /// Waits (in real time, up to 5 s) until `count` tasks sleep on this clock.
+    /// Waits (in real time, up to `eventuallyLimit`) until `count` tasks sleep on this clock.
     func waitForSleepers(_ count: Int) async -> Bool {
         await eventually { self.sleeperCount >= count }
     }
 }
 
+/// How long a test waits for an event before it gives up: a limit for a broken test, never a
+/// duration a passing test depends on (it returns as soon as the event is seen), so it is long.
+let eventuallyLimit: Double = 60
+
 /// Polls `condition` in real time, up to `seconds`; true once it holds.
-func eventually(_ seconds: Double = 5, _ condition: @escaping @Sendable () -> Bool) async -> Bool {
+func eventually(_ seconds: Double = eventuallyLimit, _ condition: @escaping @Sendable () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if condition() { return true }
@@ -118,4 +122,15 @@ final class LogLines: @unchecked Sendable {
 /// A value from a throwing initialiser that a test knows cannot fail (a test bug otherwise).
 func make<T>(_ body: () throws -> T) -> T {
     do { return try body() } catch { preconditionFailure("test setup failed: \(error)") }
+}
+
+/// A value shared with a closure that runs on another task.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
 }
