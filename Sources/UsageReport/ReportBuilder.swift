@@ -133,6 +133,18 @@ public struct ReportBuilder: Sendable {
         instances[payload.id] = instance
     }
 
+    /// How many instances (distinct ids of exact payloads) were read.
+    public var instanceCount: Int { instances.count }
+
+    /// The ids of the instances read.
+    public var instanceIDs: [PayloadID] { Array(instances.keys) }
+
+    /// Keeps only the instances whose id `keep` accepts (a ledger leaves out those whose spend
+    /// would pass its cap); the lines and rejections read stay as they were.
+    public mutating func keepInstances(where keep: (PayloadID) -> Bool) {
+        instances = instances.filter { keep($0.key) }
+    }
+
     /// The aggregates over the instances, before any threshold (see `UsageReport`, which is
     /// what gets published).
     public func aggregates() -> Aggregates {

@@ -94,125 +94,120 @@ struct CountsFile {
     }
 }
 
-/// The privacy ledger (`--budget-file`): what the private releases of one collection have
-/// spent, so that repeated releases are refused once their sum passes a cap.
-///
-/// Two releases of the same instances compose: subtracting one from the other, or averaging
-/// them, is a function of both, and both together are only (ρ₁ + ρ₂)-zCDP. So every release on
-/// the collection is charged, whatever files it read (a collection grows by appending; its
-/// earlier files are in its later releases). The ledger records each release's inputs (SHA-256
-/// and size, so an auditor can tell which data was released), its ε, δ, ρ and bound, and the LDP
-/// groups' local ε (those payloads carry their own noise; their local guarantee does not weaken
-/// with releases, but the group sizes are charged in ρ like every other figure).
-enum PrivacyLedger {
-    static let defaultBudget = 3.0
+/// An input of a release, as the ledger records it (so that an auditor can tell which data was
+/// released): its name, SHA-256 and size.
+struct LedgerInput {
+    var name: String
+    var digest: [UInt8]
+    var size: Int
 
-    struct Input {
-        var name: String
-        var digest: [UInt8]
-        var size: Int
-
-        init(name: String, digest: [UInt8], size: Int) {
-            self.name = name
-            self.digest = digest
-            self.size = size
-        }
-
-        init(name: String, bytes: [UInt8]) {
-            self.init(name: name, digest: SHA256.hash(bytes), size: bytes.count)
-        }
+    init(name: String, digest: [UInt8], size: Int) {
+        self.name = name
+        self.digest = digest
+        self.size = size
     }
 
-    /// Charges `report` (a private release; nil for an LDP release, which spends no central ρ
-    /// and is recorded with its groups' local ε) to the ledger at `path`, created if absent, or
-    /// refuses (exit 65, nothing printed, the ledger unchanged) when the total would pass the
-    /// cap. The cap is set by `--budget` when the ledger is made; later a `--budget` may only
-    /// lower it. The ledger is locked (an exclusive lock on `path.lock`) from reading to the
-    /// rename of its new version, so two releases at once are charged one after the other.
-    static func charge(_ path: String, cap: Double?, report: PrivateReport?, inputs: [Input], ldp: [Double]) throws(CLIFailure) {
-        let lockPath = path + ".lock"
-        let lock = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw CLIFailure(code: .noInput, message: "\(lockPath): cannot be opened to lock the ledger") }
-        defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 {
-            if errno != EINTR { throw CLIFailure(code: .noInput, message: "\(lockPath): the ledger cannot be locked (errno \(errno))") }
-        }
-        defer { flock(lock, LOCK_UN) }
-
-        func unknown(_ why: String) -> CLIFailure {
-            CLIFailure(code: .dataError, message: "\(path): not a privacy ledger this tool wrote (\(why)); refusing to release: the spent budget is unknown")
-        }
-        var root: [String: Any] = ["ledger": "anonymous-summary privacy ledger", "version": 1, "releases": [Any]()]
-        var recordedCap: Double?
-        var recordedDelta: Double?
-        if FileManager.default.fileExists(atPath: path) {
-            guard let data = FileManager.default.contents(atPath: path),
-                  let object = try? JSONSerialization.jsonObject(with: data), let existing = object as? [String: Any] else { throw unknown("not JSON") }
-            guard existing["ledger"] as? String == "anonymous-summary privacy ledger", existing["version"] as? Int == 1 else { throw unknown("no ledger header") }
-            guard let releases = existing["releases"] as? [[String: Any]],
-                  releases.allSatisfy({ ($0["rho"] as? NSNumber).map { $0.doubleValue >= 0 && $0.doubleValue.isFinite } ?? false }) else {
-                throw unknown("a release without a valid ρ")
-            }
-            guard let b = (existing["budget_epsilon"] as? NSNumber)?.doubleValue, b.isFinite, b > 0,
-                  let d = (existing["delta"] as? NSNumber)?.doubleValue, d.isFinite, d > 0, d < 0.01 else {
-                throw unknown("no valid budget_epsilon or delta")
-            }
-            recordedCap = b
-            recordedDelta = d
-            root = existing
-        }
-        if let cap, let recordedCap, cap > recordedCap {
-            throw CLIFailure(code: .usage, message: "\(path): --budget \(cap) is above the ledger's cap of ε = \(recordedCap): a cap can be lowered, never raised (start a new collection and ledger instead)")
-        }
-        var releases = root["releases"] as? [[String: Any]] ?? []
-        let spent = releases.reduce(0.0) { $0 + (($1["rho"] as? NSNumber)?.doubleValue ?? 0) }
-        let budget = cap ?? recordedCap ?? defaultBudget
-        let delta = recordedDelta ?? report?.delta ?? 1e-7
-        let rho = report?.rhoSpent ?? 0
-        let total = spent + rho
-        let totalEpsilon = PrivacyAccounting.epsilon(rho: total, delta: delta)
-        guard totalEpsilon.isFinite, totalEpsilon <= budget else {
-            throw CLIFailure(code: .dataError, message: "\(path): refused: this release (ε = \(report.map { String($0.epsilon) } ?? "0"), ρ = \(fmt(rho))) "
-                             + "would bring the \(CLI.plural(releases.count, "release")) charged so far (ρ = \(fmt(spent))) to ρ = \(fmt(total)), "
-                             + "ε = \(fmt(totalEpsilon)) at δ = \(delta), over the ledger's budget of ε = \(budget); nothing was released. "
-                             + "Releases of one collection add up (see docs/report.md, \"Repeated releases\").")
-        }
-        let stamp = ISO8601DateFormatter().string(from: Date())
-        var entry: [String: Any] = [
-            "at": stamp,
-            "inputs": inputs.map { ["name": $0.name, "sha256": $0.digest.map { String(format: "%02x", $0) }.joined(), "bytes": $0.size] },
-            "rho": rho,
-        ]
-        if let report {
-            entry["release"] = "dp"
-            entry["epsilon"] = report.epsilon
-            entry["delta"] = report.delta
-            entry["max_plugins"] = report.bounds.maxPlugins
-            entry["max_components"] = report.bounds.maxComponents
-        } else {
-            entry["release"] = "ldp"
-            entry["ldp_local_epsilons"] = ldp
-            entry["note"] = "local guarantee only: no central ρ is spent, and none covers who sent an LDP payload"
-        }
-        releases.append(entry)
-        root["releases"] = releases
-        root["budget_epsilon"] = budget
-        root["delta"] = delta
-        root["spent_rho"] = total
-        root["spent_epsilon"] = totalEpsilon
-        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys]) else {
-            throw CLIFailure(code: .software, message: "\(path): the ledger could not be encoded")
-        }
-        // Written beside it, then renamed over it: a crash leaves the old ledger or the new one.
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data + Data("\n".utf8)),
-              rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw CLIFailure(code: .noInput, message: "\(path): the ledger could not be written (nothing was released)")
-        }
-        CLI.printError("report: charged to \(path): ρ = \(fmt(rho)); \(CLI.plural(releases.count, "release")) so far, "
-                       + "ρ = \(fmt(total)), ε = \(fmt(totalEpsilon)) of \(budget) at δ = \(delta)")
+    init(name: String, bytes: [UInt8]) {
+        self.init(name: name, digest: SHA256.hash(bytes), size: bytes.count)
     }
 
-    static func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
+    /// The release line's note: the time and each input.
+    static func note(_ inputs: [LedgerInput]) -> String {
+        "at=" + ISO8601DateFormatter().string(from: Date()) + inputs.map {
+            " input=\(CLI.hex($0.digest)):\($0.size):\($0.name.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "_" : String($0) }.joined())"
+        }.joined()
+    }
+}
+
+/// The privacy ledger of `report` (`--ledger`, on by default): `PrivacyLedger` (UsageReport)
+/// kept in a file. Any name of the file (a symbolic or hard link) reaches the same inode, which is
+/// locked (flock) from reading to the end of the write, and written in place: two names never
+/// hold two ledgers, and two releases at once are charged one after the other.
+struct FileLedgerStore: PrivacyLedgerStore {
+    let path: String
+
+    /// The ledger beside the collection: in the directory read, or the one that holds the files
+    /// read (all in one directory); nil for standard input, which has no place.
+    static func defaultPath(for operands: [String]) throws(CLIFailure) -> String? {
+        var directories = Set<String>()
+        var first: String?
+        for operand in operands {
+            if operand == "-" { return nil }
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: operand, isDirectory: &isDirectory)
+            var directory = isDirectory.boolValue ? operand : (operand as NSString).deletingLastPathComponent
+            if directory.isEmpty { directory = "." }
+            let resolved = (directory as NSString).resolvingSymlinksInPath
+            var real = resolved
+            if let pointer = realpath(resolved, nil) {
+                real = String(cString: pointer)
+                free(pointer)
+            }
+            if first == nil { first = directory }
+            directories.insert(real)
+        }
+        guard directories.count <= 1 else {
+            throw CLIFailure(code: .usage, message: "report: the payload files are in \(directories.count) directories, so no one ledger stands beside them: "
+                             + "give --ledger FILE (the ledger of this collection), or --no-ledger")
+        }
+        return first.map { ($0 as NSString).appendingPathComponent(ledgerName) }
+    }
+
+    static let ledgerName = "anonymous-summary.ledger"
+
+    func update<R>(_ body: ([UInt8]?) throws(PrivacyLedgerError) -> (bytes: [UInt8]?, result: R)) throws(PrivacyLedgerError) -> R {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .store("\(path): the ledger cannot be opened (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw .store("\(path): the ledger cannot be locked (\(String(cString: strerror(errno))))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .store("\(path): not a regular file, so not a ledger")
+        }
+        guard info.st_size <= 1 << 30 else { throw .unreadable("over 1 GiB") }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw .store("\(path): the ledger cannot be read") }
+            done += n
+        }
+        let stored = try bytes.isEmpty ? nil : Self.migrated(bytes)
+        let (new, result) = try body(stored)
+        if let new {
+            guard ftruncate(fd, 0) == 0 else { throw .store("\(path): the ledger cannot be written (nothing was released)") }
+            var written = 0
+            while written < new.count {
+                let n = new.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, $0.count - written, off_t(written)) }
+                if n < 0 && errno == EINTR { continue }
+                // A write cut short leaves a ledger that is refused (its closing count is missing),
+                // never one that reads as less spent.
+                guard n > 0 else { throw .store("\(path): the ledger could not be written whole; it will be refused until restored") }
+                written += n
+            }
+            guard fsync(fd) == 0 else { throw .store("\(path): the ledger could not be synced to disk (nothing was released)") }
+        }
+        return result
+    }
+
+    /// A version 1 ledger (JSON, one total for the whole collection) becomes a version 2 one
+    /// whose total is charged to every instance: nothing it recorded is lost or lessened.
+    static func migrated(_ bytes: [UInt8]) throws(PrivacyLedgerError) -> [UInt8] {
+        guard bytes.first == UInt8(ascii: "{") else { return bytes }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              object["ledger"] as? String == "anonymous-summary privacy ledger", object["version"] as? Int == 1,
+              let releases = object["releases"] as? [[String: Any]],
+              let delta = (object["delta"] as? NSNumber)?.doubleValue, delta.isFinite, delta > 0, delta < 0.01,
+              let cap = (object["budget_epsilon"] as? NSNumber)?.doubleValue, cap.isFinite, cap > 0 else {
+            throw .unreadable("JSON, but not a version 1 ledger")
+        }
+        let rhos = releases.map { ($0["rho"] as? NSNumber)?.doubleValue ?? .nan }
+        guard rhos.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw .unreadable("a version 1 release without a valid ρ") }
+        let ledger = PrivacyLedger(migratingTotal: rhos.reduce(0, +), releases: releases.count, delta: delta, budgetEpsilon: cap)
+        return ledger.bytes
+    }
 }

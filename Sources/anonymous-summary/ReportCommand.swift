@@ -8,7 +8,7 @@ import UsageReport
 enum ReportCommand {
     static let usage = """
         usage: anonymous-summary report [--release dp|exact|ldp] [--format table|json|csv|svg|counts] [--with KIND/NAME]
-                                        [--epsilon E] [--delta D] [--max-plugins C] [--budget-file F [--budget E]]
+                                        [--epsilon E] [--delta D] [--max-plugins C] [--ledger F | --no-ledger] [--budget E]
                                         [--min-instances K] (FILE…|DIR|- | --counts FILE)
           Reads payloads as a collector stores them (one JSON payload a line; a DIR means its
           *.jsonl files; - is standard input) and reports, over instances (payloads grouped by
@@ -19,8 +19,12 @@ enum ReportCommand {
           --release dp (the default) is safe to publish: each instance contributes at most C
           plugins (--max-plugins, default 8), and every figure of every catalogue plugin and pair
           gets discrete Gaussian noise: (ε, δ)-differentially private per instance, ε = 1 and
-          δ = 1e-7 by default. --budget-file F keeps a ledger of what releases have spent on this
-          collection and refuses one that would pass --budget (an ε, default 3).
+          δ = 1e-7 by default. Every private release is charged to a privacy ledger that records
+          what each instance has spent (by a keyed hash of its id): anonymous-summary.ledger in
+          the directory read (or that holds the files read), or --ledger F (--budget-file F is
+          the same); an instance whose spend would pass the cap (--budget, an ε at the ledger's δ,
+          default 3, set when the ledger is made, lowered never raised) is left out of the
+          release. Standard input needs --ledger F; --no-ledger releases without one (warned).
           --release exact prints the exact figures for the operator, NOT for publication, with no
           figure resting on fewer than K instances (--min-instances, default 10); with --format
           counts it writes the bounded exact counts that --counts FILE later releases with noise.
@@ -30,9 +34,9 @@ enum ReportCommand {
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: [], valued: [
+        let (flags, operands) = try CLI.split(arguments, flags: ["--no-ledger"], valued: [
             "--min-instances", "--format", "--with", "--release", "--epsilon", "--delta", "--max-plugins",
-            "--budget-file", "--budget", "--counts",
+            "--budget-file", "--ledger", "--budget", "--counts",
         ], usage: usage)
         let release = flags["--release"]?.last ?? "dp"
         guard ["dp", "exact", "ldp"].contains(release) else {
@@ -56,7 +60,7 @@ enum ReportCommand {
                 throw CLIFailure(code: .usage, message: "--format counts writes exact counts: it needs --release exact")
             }
         } else if release == "exact" {
-            for option in ["--epsilon", "--delta", "--max-plugins", "--budget-file", "--budget"] where flags[option] != nil {
+            for option in ["--epsilon", "--delta", "--max-plugins", "--budget-file", "--ledger", "--no-ledger", "--budget"] where flags[option] != nil {
                 throw CLIFailure(code: .usage, message: "\(option) applies to --release dp only (the exact view spends no privacy budget: it is not for publication)")
             }
             if countsFile != nil {
@@ -70,12 +74,21 @@ enum ReportCommand {
                 throw CLIFailure(code: .usage, message: "--format counts writes exact counts: it needs --release exact")
             }
         }
-        if flags["--budget"] != nil && flags["--budget-file"] == nil {
-            throw CLIFailure(code: .usage, message: "--budget needs --budget-file (the ledger it caps)")
+        if flags["--ledger"] != nil && flags["--budget-file"] != nil {
+            throw CLIFailure(code: .usage, message: "--budget-file is another name for --ledger: give one")
+        }
+        let namedLedger = flags["--ledger"]?.last ?? flags["--budget-file"]?.last
+        let noLedger = flags["--no-ledger"] != nil
+        if noLedger && (namedLedger != nil || flags["--budget"] != nil) {
+            throw CLIFailure(code: .usage, message: "--no-ledger releases without a ledger: --ledger, --budget-file and --budget do not go with it")
+        }
+        if release == "ldp" && flags["--budget"] != nil && namedLedger == nil {
+            throw CLIFailure(code: .usage, message: "--budget needs --ledger F with --release ldp (an LDP release is recorded only in a ledger named)")
         }
         let epsilon = try number(flags, "--epsilon", PrivateReport.defaultEpsilon, "a number above 0 and at most 50") { $0 > 0 && $0 <= 50 }
         let delta = try number(flags, "--delta", PrivateReport.defaultDelta, "a number above 0 and below 0.01") { $0 > 0 && $0 < 0.01 }
         let cap = try number(flags, "--budget", PrivacyLedger.defaultBudget, "a number above 0") { $0 > 0 && $0 <= 1000 }
+        let budget = flags["--budget"] == nil ? nil : cap
         var maxPlugins = ContributionBounds.defaultMaxPlugins
         if let text = flags["--max-plugins"]?.last {
             guard let c = Int(text), c >= 2, c <= 64 else {
@@ -104,8 +117,25 @@ enum ReportCommand {
         var rng = BufferedSystemRandom()
 
         // The input: a counts file, or payload lines.
-        var inputs: [PrivacyLedger.Input] = []
-        let ledgerPath = flags["--budget-file"]?.last
+        var inputs: [LedgerInput] = []
+        // The ledger: named, or beside the collection for a private release; none for the exact
+        // view (not for publication) or with --no-ledger.
+        var ledgerPath: String?
+        if release == "dp" {
+            if noLedger {
+                // Said once the release is made (below), not before its input is checked.
+            } else if let namedLedger {
+                ledgerPath = namedLedger
+            } else {
+                guard let path = try FileLedgerStore.defaultPath(for: countsFile.map { [$0] } ?? operands) else {
+                    throw CLIFailure(code: .usage, message: "report: standard input has no directory to keep the privacy ledger in: "
+                                     + "give --ledger FILE (the ledger of this collection), or --no-ledger")
+                }
+                ledgerPath = path
+            }
+        } else if release == "ldp" {
+            ledgerPath = namedLedger
+        }
         let text: String
         if let countsFile {
             let bytes = try CLI.readInput(countsFile, limit: 256 << 20)
@@ -121,14 +151,23 @@ enum ReportCommand {
             }
             bounds = counts.bounds
             let report: PrivateReport
-            do {
-                report = try PrivateReport.release(counts.aggregates, index: index, epsilon: epsilon, delta: delta,
-                                                   bounds: bounds, using: &rng)
-            } catch {
-                throw CLIFailure(code: .usage, message: error.description)
-            }
             if let ledgerPath {
-                try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: report, inputs: inputs, ldp: [])
+                let charged = try ledgerFailure(ledgerPath) { () throws(PrivacyLedgerError) in
+                    try PrivacyLedger.release(counts: counts.aggregates, index: index, store: FileLedgerStore(path: ledgerPath),
+                                              epsilon: epsilon, delta: delta, bounds: bounds, budget: budget,
+                                              note: LedgerInput.note(inputs), using: &rng)
+                }
+                report = charged.report
+                CLI.printError("report: charged to \(ledgerPath): ρ = \(fmt(report.rhoSpent)) to every instance (the counts' instances are unknown); "
+                               + "the most spent is now ρ = \(fmt(charged.ledger.mostSpent)) of ρ = \(fmt(charged.ledger.rhoCap)) "
+                               + "(ε = \(charged.ledger.budgetEpsilon) at δ = \(charged.ledger.delta))")
+            } else {
+                do {
+                    report = try PrivateReport.release(counts.aggregates, index: index, epsilon: epsilon, delta: delta,
+                                                       bounds: bounds, using: &rng)
+                } catch {
+                    throw CLIFailure(code: .usage, message: error.description)
+                }
             }
             text = render(report, format: format, focus: focus.flatMap(index.number(of:)))
         } else {
@@ -140,16 +179,26 @@ enum ReportCommand {
                 try read(file, into: &builder, hasher: &hasher, size: &size)
                 if var h = hasher { inputs.append(.init(name: CLI.displayName(file), digest: h.finalize(), size: size)) }
             }
-            if builder.payloads == 0 && builder.ldpPayloads == 0 {
+            let accepted = release == "ldp" ? builder.ldpPayloads : release == "dp" ? builder.payloads : builder.payloads + builder.ldpPayloads
+            if accepted == 0 {
                 let rejected = builder.rejected.values.reduce(0, +)
-                CLI.printError("report: no payload accepted from \(files.count) file\(files.count == 1 ? "" : "s") "
-                               + "(\(CLI.plural(builder.lines, "line")) read, \(rejected) rejected): the figures below are of no instance")
+                let what = "report: no \(release == "ldp" ? "LDP " : "")payload accepted from \(CLI.plural(files.count, "file")) "
+                    + "(\(CLI.plural(builder.lines, "line")) read, \(rejected) rejected)"
+                // A release of nothing: refused, and charged to no ledger.
+                guard release == "exact" else {
+                    throw CLIFailure(code: .dataError, message: what + ": nothing was released or charged")
+                }
+                CLI.printError(what + ": the figures below are of no instance")
             }
             if release == "ldp" {
                 let report = builder.report(minInstances: minInstances)
                 if let ledgerPath {
-                    try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: nil, inputs: inputs,
-                                             ldp: report.ldp.filter(\.published).map(\.mechanism.epsilon))
+                    let epsilons = report.ldp.filter(\.published).map { "\($0.mechanism.epsilon)" }.joined(separator: ",")
+                    _ = try ledgerFailure(ledgerPath) { () throws(PrivacyLedgerError) in
+                        try PrivacyLedger.recordWithoutCharge(store: FileLedgerStore(path: ledgerPath), delta: delta, budget: budget,
+                                                              note: "ldp local-epsilons=\(epsilons) " + LedgerInput.note(inputs))
+                    }
+                    CLI.printError("report: recorded in \(ledgerPath) with no central ρ (LDP payloads carry their own local noise)")
                 }
                 switch format {
                 case "json": text = report.ldpReleaseJSON()
@@ -173,10 +222,26 @@ enum ReportCommand {
                 }
             } else {
                 let result: (report: PrivateReport, cut: Int)
-                do {
-                    result = try builder.privateReport(epsilon: epsilon, delta: delta, bounds: bounds, using: &rng)
-                } catch {
-                    throw CLIFailure(code: .usage, message: error.description)
+                if let ledgerPath {
+                    let charged = try ledgerFailure(ledgerPath) { () throws(PrivacyLedgerError) in
+                        try PrivacyLedger.release(builder, store: FileLedgerStore(path: ledgerPath), epsilon: epsilon, delta: delta,
+                                                  bounds: bounds, budget: budget, note: LedgerInput.note(inputs), using: &rng)
+                    }
+                    result = (charged.report, charged.cut)
+                    if charged.leftOut > 0 {
+                        CLI.printError("report: \(charged.leftOut) of \(CLI.plural(charged.instancesRead, "instance")) left out of this release: "
+                                       + "each has spent what the ledger's cap allows (\(ledgerPath))")
+                    }
+                    CLI.printError("report: charged to \(ledgerPath): ρ = \(fmt(result.report.rhoSpent)) to each of "
+                                   + "\(CLI.plural(charged.instancesRead - charged.leftOut, "instance")); the most spent is now "
+                                   + "ρ = \(fmt(charged.ledger.mostSpent)) of ρ = \(fmt(charged.ledger.rhoCap)) "
+                                   + "(ε = \(charged.ledger.budgetEpsilon) at δ = \(charged.ledger.delta))")
+                } else {
+                    do {
+                        result = try builder.privateReport(epsilon: epsilon, delta: delta, bounds: bounds, using: &rng)
+                    } catch {
+                        throw CLIFailure(code: .usage, message: error.description)
+                    }
                 }
                 if result.cut > 0 {
                     CLI.printError("report: \(CLI.plural(result.cut, "instance")) had more than \(bounds.maxPlugins) plugins: "
@@ -186,14 +251,32 @@ enum ReportCommand {
                     CLI.printError("report: \(CLI.plural(builder.ldpPayloads, "LDP payload")) left out of the private release "
                                    + "(their estimates carry only their local guarantee): --release ldp prints them")
                 }
-                if let ledgerPath {
-                    try PrivacyLedger.charge(ledgerPath, cap: flags["--budget"] == nil ? nil : cap, report: result.report, inputs: inputs, ldp: [])
-                }
                 text = render(result.report, format: format, focus: focus.flatMap(index.number(of:)))
             }
         }
+        if release == "dp" && noLedger {
+            CLI.printError("report: --no-ledger: this release is charged to no ledger; releases of the same instances add up "
+                           + "whether recorded or not (docs/report.md, \"The ledger\")")
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+
+    /// The ledger's failures as the tool's: a bad call (another δ, a raised cap) 64, a ledger
+    /// or a release refused 65, a ledger that cannot be opened or written 66.
+    static func ledgerFailure<R>(_ path: String, _ body: () throws(PrivacyLedgerError) -> R) throws(CLIFailure) -> R {
+        do {
+            return try body()
+        } catch {
+            switch error {
+            case .deltaMismatch, .capRaised: throw CLIFailure(code: .usage, message: "\(path): \(error)")
+            case .release(let why): throw CLIFailure(code: .usage, message: why)
+            case .store: throw CLIFailure(code: .noInput, message: "\(error)")
+            default: throw CLIFailure(code: .dataError, message: "\(path): \(error)")
+            }
+        }
+    }
+
+    static func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
 
     static func render(_ report: PrivateReport, format: String, focus: Int?) -> String {
         switch format {
