@@ -155,15 +155,15 @@ enum CommandTable {
             .valued("--uptime", value: "SECONDS", help: "the uptime, sent in whole hours (default 0)"),
             .choice("--privacy", ["exact", "ldp", "prio3"], help: "what the payload says: exact names (the default), an LDP report, or Prio3 shares"),
             ldpEpsilon, secretFile, resources, streams, allowEmpty,
-        ], operands: .paths("CONFIG…"))],
+        ], operands: .paths("(CONFIG|DIR|-)…"))],
         about: """
               Prints, as one line of JSON, exactly the payload the telemetry would send for these
               configs: a random instance id, the uptime, and the allow-listed plugin names in use.
               --id and --uptime make the output reproducible (otherwise the id is random and the
               uptime 0); the uptime goes in whole hours, as the sender sends it. A config with no
-              component is refused unless --allow-empty. A CONFIG that is a folder is read as streams
-              mode (every .yaml/.yml in it is a stream config); --streams reads CONFIG files as stream
-              configs.
+              component is refused unless --allow-empty. A DIR is read as streams mode (every
+              .yaml/.yml in it is a stream config); --streams reads CONFIG files as stream configs;
+              - reads a config from standard input.
               --privacy ldp prints instead one randomized report (optimized unary encoding over the
               catalogue, ε = --epsilon, ln 3 by default): a fresh draw each run, or with
               --secret-file (64 hex digits, as `anonymous-summary secret` writes) the same bits, and
@@ -179,11 +179,12 @@ enum CommandTable {
         forms: [CommandForm(verb: nil, options: [
             resources, streams,
             .flag("--allow-empty", help: "accepted as summarise takes it (explain shows a config with no component anyway)"),
-        ], operands: .paths("CONFIG…"))],
+        ], operands: .paths("(CONFIG|DIR|-)…"))],
         about: """
               Prints a table of every component found: where it is (file, line, column), its path
               (catalogue names, list indices, and * for a key you chose), its kind, and how it is
-              counted (the plugin name, unlisted, or malformed and why). This is never sent.
+              counted (the plugin name, unlisted, or malformed and why). This is never sent. The
+              configs are named as summarise takes them (a DIR in streams mode, - for standard input).
             """)
 
     static let parse = CommandSpec(
@@ -236,7 +237,7 @@ enum CommandTable {
             .valued("--timeout", value: "DURATION", help: "longest a request may take, more than 0 (default 10s)"),
             .choice("--privacy", ["exact", "ldp", "dap"], help: "what is sent: exact names (the default), an LDP report, or a DAP report"),
             ldpEpsilon, secretFile,
-        ] + dap + [disable, resources, streams, allowEmpty], operands: .paths("CONFIG…"))],
+        ] + dap + [disable, resources, streams, allowEmpty], operands: .paths("(CONFIG|DIR|-)…"))],
         about: """
               Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
               the first payload at a random moment from the initial delay to the initial delay plus
@@ -263,7 +264,7 @@ enum CommandTable {
             .valued("--budget", value: "E", help: "with --budget-file: the ε the ledger's releases may add up to (default 3)"),
             .valued("--min-instances", value: "K", help: "--release exact: no figure resting on fewer instances (default 10)"),
             .valued("--counts", value: "FILE", help: "release a counts file (--format counts, dap-counts) with noise, instead of payloads", path: true),
-        ], operands: .paths("[FILE…|DIR|-]"))],
+        ], operands: .paths("[(FILE|DIR|-)…]"))],
         about: ReportCommand.about)
 
     static let dapCounts = CommandSpec(
