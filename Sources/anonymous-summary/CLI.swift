@@ -96,8 +96,8 @@ enum CLI {
     /// `CommandTable`, the one list of what each form accepts. `--help` or `-h` (before `--`)
     /// prints the command's help on standard output and exits 0. Options take their value as the
     /// next argument or after `=` (`--format=json`); a flag given a value, an unknown option or
-    /// verb, a value missing or outside the option's choices, or a required option missing ends
-    /// the command with a usage error (64) that says which.
+    /// verb, a value missing or outside the option's choices, an operand to a form that takes
+    /// none, or a required option missing ends the command with a usage error (64) that says which.
     static func parse(_ arguments: [String], _ command: CommandSpec) throws(CLIFailure) -> Arguments {
         for arg in arguments {
             if arg == "--" { break }
@@ -161,6 +161,9 @@ enum CLI {
                 throw CLIFailure(code: .usage, message: "\(name): '\(value)' is not one of \(option.choices.joined(separator: ", "))")
             }
             found[name, default: []].append(value)
+        }
+        if form.operands.text.isEmpty && !operands.isEmpty {
+            throw usageError("\(command.name)\(verb.map { " " + $0 } ?? "") takes no operand ('\(operands[0])')")
         }
         for option in form.options where option.required && !option.names.contains(where: { found[$0] != nil }) {
             throw usageError("\(command.name)\(verb.map { " " + $0 } ?? "") needs \(option.name) \(option.value ?? "")")

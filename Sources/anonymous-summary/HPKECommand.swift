@@ -10,7 +10,6 @@ enum HPKECommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let parsed = try CLI.parse(arguments, CommandTable.hpke)
         let flags = parsed.flags
-        guard parsed.operands.isEmpty else { throw CLIFailure(code: .usage, message: "hpke takes no operand\n" + usage) }
         /// An option's hex value; a value that is not hex, or not `count` bytes, cannot work (64).
         func value(_ name: String, count: Int? = nil) throws(CLIFailure) -> [UInt8] {
             guard let text = flags[name]?.last else { return [] }

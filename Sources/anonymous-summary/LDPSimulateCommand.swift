@@ -48,11 +48,7 @@ enum LDPSimulateCommand {
     }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let parsed = try CLI.parse(arguments, CommandTable.ldpSimulate)
-        let flags = parsed.flags
-        guard parsed.operands.isEmpty else {
-            throw CLIFailure(code: .usage, message: "ldp-simulate takes no operand\n" + CommandTable.ldpSimulate.help)
-        }
+        let flags = try CLI.parse(arguments, CommandTable.ldpSimulate).flags
         let e = try CLI.number(flags, "--epsilon", 0.0, "a number more than 0 and at most \(OptimizedUnaryEncoding.maxEpsilon)") {
             OptimizedUnaryEncoding(epsilon: $0) != nil
         }

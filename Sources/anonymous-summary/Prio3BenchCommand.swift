@@ -8,11 +8,7 @@ import PrivateAggregation
 /// Behind `Scripts/bench prio3`; not part of the user-facing tool.
 enum Prio3BenchCommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let parsed = try CLI.parse(arguments, CommandTable.prio3Bench)
-        let flags = parsed.flags
-        guard parsed.operands.isEmpty else {
-            throw CLIFailure(code: .usage, message: "prio3-bench takes no operand\n" + CommandTable.prio3Bench.help)
-        }
+        let flags = try CLI.parse(arguments, CommandTable.prio3Bench).flags
         let seconds = try CLI.number(flags, "--seconds", 2.0, "a number of seconds above 0") { $0 > 0 && $0 < 1e6 }
         var rng = BufferedSystemRandom()
         let layout = ComponentCatalog.benthos.ldpLayout

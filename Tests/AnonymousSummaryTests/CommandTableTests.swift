@@ -67,6 +67,11 @@ extension CLITests {
                         XCTAssertNotEqual(r.status, 70, "\(arguments): \(r.stderr)")
                     }
                 }
+                if form.operands.text.isEmpty {
+                    let r = try run(head + ["stray"])
+                    XCTAssertEqual(r.status, 64, "\(head) stray")
+                    XCTAssertTrue(r.stderr.contains("takes no operand ('stray')"), "\(head) stray: \(r.stderr)")
+                }
                 for name in every.subtracting(form.acceptedNames).sorted().prefix(3) + ["--no-such-option"] {
                     let r = try run(head + [name])
                     XCTAssertEqual(r.status, 64, "\(head) \(name)")
