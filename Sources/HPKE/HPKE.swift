@@ -31,10 +31,19 @@ public enum HPKE {
     public static let kemID: UInt16 = 0x0020   // DHKEM(X25519, HKDF-SHA256)
     public static let kdfID: UInt16 = 0x0001   // HKDF-SHA256
 
-    public enum HPKEError: Error, Equatable, Sendable {
+    public enum HPKEError: Error, Equatable, Sendable, CustomStringConvertible {
         case badKey
         case badEncapsulation
         case openFailed
+
+        /// In words, for logs and messages a person reads.
+        public var description: String {
+            switch self {
+            case .badKey: "not a usable X25519 key (32 bytes, not a low-order point)"
+            case .badEncapsulation: "not a usable encapsulated key (32 bytes, not a low-order point)"
+            case .openFailed: "the ciphertext does not open (another key, enc, info or aad, or altered)"
+            }
+        }
     }
 
     static func i2osp(_ n: Int, _ length: Int) -> [UInt8] {

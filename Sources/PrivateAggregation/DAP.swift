@@ -10,7 +10,13 @@ public enum DAP {
 
     public enum Role: UInt8, Sendable { case collector = 0, client = 1, leader = 2, helper = 3 }
 
-    public enum DecodeError: Error, Equatable, Sendable { case malformed(String) }
+    public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
+        case malformed(String)
+
+        public var description: String {
+            switch self { case .malformed(let what): "malformed (\(what))" }
+        }
+    }
 
     // MARK: Encoding helpers
 

@@ -1,8 +1,15 @@
 /// The fully linear proof of BBCGGI19 as draft-irtf-cfrg-vdaf-20 specifies it ("FLP
 /// Specification"): prove, query and decide over any validity circuit.
-public enum FLPError: Error, Equatable, Sendable {
+public enum FLPError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongLength
     case testPointIsARootOfUnity
+
+    public var description: String {
+        switch self {
+        case .wrongLength: "an input of the wrong length"
+        case .testPointIsARootOfUnity: "the query's test point is a root of unity"
+        }
+    }
 }
 
 public struct FLP<V: ValidityCircuit>: Sendable {

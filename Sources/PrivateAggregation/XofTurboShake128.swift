@@ -198,11 +198,18 @@ public struct XofTurboShake128: Sendable {
     /// The default (and VDAF) seed length in bytes.
     public static let seedSize = 32
 
-    public enum XofError: Error, Equatable {
+    public enum XofError: Error, Equatable, CustomStringConvertible {
         /// The seed is longer than 255 bytes.
         case seedTooLong
         /// The domain separation tag is longer than 65535 bytes.
         case dstTooLong
+
+        public var description: String {
+            switch self {
+            case .seedTooLong: "a seed longer than 255 bytes"
+            case .dstTooLong: "a domain separation tag longer than 65535 bytes"
+            }
+        }
     }
 
     private var sponge: TurboShake128

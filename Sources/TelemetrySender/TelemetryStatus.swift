@@ -34,11 +34,29 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
     /// Where payloads go when enabled; nil when off.
     public var destination: Destination?
     public var decidedBy: Source
+    /// The host's opt-out variable, so that `description` names every way out (set by `decide`).
+    public var hostVariable: String?
+    /// The DAP task's Leader when reports go to one (set by `decide`), so that `description` does
+    /// not call it an endpoint.
+    public var dapLeader: String?
 
     /// A decision made elsewhere (a host's own settings page, say); most hosts use `decide`.
-    public init(destination: Destination?, decidedBy: Source) {
+    public init(destination: Destination?, decidedBy: Source, hostVariable: String? = nil, dapLeader: String? = nil) {
         self.destination = destination
         self.decidedBy = decidedBy
+        self.hostVariable = hostVariable
+        self.dapLeader = dapLeader
+    }
+
+    /// Two statuses are equal when they decide alike: where payloads go, and what decided. The
+    /// names `description` uses are not compared.
+    public static func == (a: TelemetryStatus, b: TelemetryStatus) -> Bool {
+        a.destination == b.destination && a.decidedBy == b.decidedBy
+    }
+
+    /// Every way to opt out that `decide` honours for this host, as a user types it.
+    public var optOuts: [String] {
+        [TelemetryStatus.disableFlag] + (hostVariable.map { ["\($0)=off"] } ?? []) + ["DO_NOT_TRACK=1"]
     }
 
     public static let disableFlag = "--disable-telemetry"
@@ -46,6 +64,14 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
     /// The decision for a process with these `arguments` and `environment`.
     public static func decide(arguments: [String], environment: [String: String],
                               configuration: TelemetryConfiguration) -> TelemetryStatus {
+        var status = decision(arguments: arguments, environment: environment, configuration: configuration)
+        status.hostVariable = configuration.hostVariable
+        status.dapLeader = configuration.dap?.leader.absoluteString
+        return status
+    }
+
+    static func decision(arguments: [String], environment: [String: String],
+                         configuration: TelemetryConfiguration) -> TelemetryStatus {
         if arguments.contains(disableFlag) { return TelemetryStatus(destination: nil, decidedBy: .flag) }
         if let name = configuration.hostVariable, let value = environment[name], isOffValue(value) {
             return TelemetryStatus(destination: nil, decidedBy: .hostVariable(name))
@@ -78,7 +104,11 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         case .hostVariable(let name): return "telemetry is off (\(name) opts out)"
         case .doNotTrack: return "telemetry is off (DO_NOT_TRACK is set)"
         case .noEndpoint: return "telemetry is off (no endpoint is configured)"
-        case .configured: return "telemetry is on (an endpoint is configured; opt out with --disable-telemetry or DO_NOT_TRACK=1)"
+        case .configured:
+            let optOuts = self.optOuts
+            let ways = optOuts.dropLast().joined(separator: ", ") + " or " + optOuts[optOuts.count - 1]
+            return "telemetry is on (" + (dapLeader.map { "a DAP task is configured, Leader \($0)" } ?? "an endpoint is configured")
+                + "; opt out with \(ways))"
         case .debugVariable(let name): return "telemetry debug mode (\(name)): payloads are written to standard error, not sent"
         case .insecureEndpoint: return "telemetry is off (the endpoint must be https, or http to a loopback address)"
         case .invalidPrivacy: return "telemetry is off (the LDP mode's ε must be more than 0 and at most 10)"

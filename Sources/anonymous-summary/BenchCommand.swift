@@ -7,12 +7,13 @@ import Foundation
 /// with the input size, the runs' median and best throughput, and the peak resident memory
 /// of the process before and after. Not part of the user-facing tool.
 enum BenchCommand {
-    static let usage = "usage: anonymous-summary bench [--summarise [--allow-empty]] [--seconds S] [--once] FILE"
+    static var usage: String { CommandTable.bench.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--once", "--summarise", "--allow-empty"], valued: ["--seconds"], usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.bench)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
-        let budget = Double(flags["--seconds"]?.last ?? "3") ?? 3
+        let budget = try CLI.number(flags, "--seconds", 3.0, "a number of seconds above 0") { $0 > 0 && $0 < 1e6 }
         let bytes = try CLI.readInput(operands[0])
         let summarise = flags["--summarise"] != nil
         let summariser = Summariser()

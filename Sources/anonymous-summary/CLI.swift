@@ -84,42 +84,101 @@ enum CLI {
     /// The name to show for an input in messages.
     static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
-    /// Splits `arguments` into flags (with their values, for those in `valued`) and operands.
-    /// `--help` or `-h` prints `usage` on standard output and exits 0; an unknown option ends the
-    /// command with `usage` (64).
-    static func split(_ arguments: [String], flags: Set<String>, valued: Set<String>, usage: String) throws(CLIFailure)
-        -> (flags: [String: [String]], operands: [String])
-    {
+    /// What a command line says: the verb (for commands that have them, `hpke seal`), the options
+    /// given (by the name typed, each value in order; a flag's value is ""), the operands.
+    struct Arguments {
+        var verb: String?
+        var flags: [String: [String]]
+        var operands: [String]
+    }
+
+    /// Reads `arguments` (those after the command's name) against `command`'s description in
+    /// `CommandTable`, the one list of what each form accepts. `--help` or `-h` (before `--`)
+    /// prints the command's help on standard output and exits 0. Options take their value as the
+    /// next argument or after `=` (`--format=json`); a flag given a value, an unknown option or
+    /// verb, a value missing or outside the option's choices, an operand to a form that takes
+    /// none, or a required option missing ends the command with a usage error (64) that says which.
+    static func parse(_ arguments: [String], _ command: CommandSpec) throws(CLIFailure) -> Arguments {
         for arg in arguments {
             if arg == "--" { break }
             if arg == "--help" || arg == "-h" {
-                print(usage)
+                print(command.help, terminator: "")
                 exit(ExitCode.ok.rawValue)
             }
         }
+        func usageError(_ message: String) -> CLIFailure {
+            CLIFailure(code: .usage, message: message + "\n" + command.help)
+        }
+        var rest = arguments[...]
+        var form = command.forms[0]
+        var verb: String?
+        if command.hasVerbs {
+            guard let word = rest.first else {
+                throw usageError("\(command.name) needs one of: \(command.forms.compactMap(\.verb).joined(separator: ", "))")
+            }
+            guard let found = command.forms.first(where: { $0.verb == word }) else {
+                throw usageError("\(command.name): '\(word)' is not one of \(command.forms.compactMap(\.verb).joined(separator: ", "))")
+            }
+            form = found
+            verb = word
+            rest = rest.dropFirst()
+        }
         var found: [String: [String]] = [:]
         var operands: [String] = []
-        var i = 0
         var onlyOperands = false
-        while i < arguments.count {
-            let arg = arguments[i]
+        while let arg = rest.first {
+            rest = rest.dropFirst()
             if onlyOperands || arg == "-" || !arg.hasPrefix("-") {
                 operands.append(arg)
-            } else if arg == "--" {
-                onlyOperands = true
-            } else if valued.contains(arg) {
-                guard i + 1 < arguments.count else {
-                    throw CLIFailure(code: .usage, message: "\(arg) needs a value\n\(usage)")
-                }
-                found[arg, default: []].append(arguments[i + 1])
-                i += 1
-            } else if flags.contains(arg) {
-                found[arg, default: []].append("")
-            } else {
-                throw CLIFailure(code: .usage, message: "unknown option \(arg)\n\(usage)")
+                continue
             }
-            i += 1
+            if arg == "--" {
+                onlyOperands = true
+                continue
+            }
+            var name = arg, attached: String?
+            if arg.hasPrefix("--"), let equals = arg.firstIndex(of: "=") {
+                name = String(arg[..<equals])
+                attached = String(arg[arg.index(after: equals)...])
+            }
+            guard let option = form.option(named: name) else {
+                throw usageError("unknown option \(name)")
+            }
+            guard option.takesValue else {
+                if attached != nil { throw usageError("\(name) takes no value") }
+                found[name, default: []].append("")
+                continue
+            }
+            let value: String
+            if let attached {
+                value = attached
+            } else {
+                guard let next = rest.first else { throw usageError("\(name) needs a value (\(option.value ?? ""))") }
+                value = next
+                rest = rest.dropFirst()
+            }
+            if !option.choices.isEmpty && !option.choices.contains(value) {
+                throw CLIFailure(code: .usage, message: "\(name): '\(value)' is not one of \(option.choices.joined(separator: ", "))")
+            }
+            found[name, default: []].append(value)
         }
-        return (found, operands)
+        if form.operands.text.isEmpty && !operands.isEmpty {
+            throw usageError("\(command.name)\(verb.map { " " + $0 } ?? "") takes no operand ('\(operands[0])')")
+        }
+        for option in form.options where option.required && !option.names.contains(where: { found[$0] != nil }) {
+            throw usageError("\(command.name)\(verb.map { " " + $0 } ?? "") needs \(option.name) \(option.value ?? "")")
+        }
+        return Arguments(verb: verb, flags: found, operands: operands)
+    }
+
+    /// A number option's value, checked: `fallback` when the option is absent; a usage error
+    /// naming the option and `rule` when the value is not a number that `valid` takes.
+    static func number<T: LosslessStringConvertible>(_ flags: [String: [String]], _ name: String, _ fallback: T, _ rule: String,
+                                                      _ valid: (T) -> Bool = { _ in true }) throws(CLIFailure) -> T {
+        guard let text = flags[name]?.last else { return fallback }
+        guard let value = T(text), valid(value) else {
+            throw CLIFailure(code: .usage, message: "\(name) needs \(rule) (got '\(text)')")
+        }
+        return value
     }
 }

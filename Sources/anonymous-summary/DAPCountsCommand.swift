@@ -13,15 +13,10 @@ import UsageReport
 /// count and the vector); their surrounding text differs between versions, so the two values
 /// are taken as this small JSON rather than parsed from either tool's output.
 enum DAPCountsCommand {
-    static let usage = """
-        usage: anonymous-summary dap-counts FILE|-
-          Turns a DAP collection's result, {"report_count": N, "aggregate_result": [342 integers]}
-          (the presence measurement's sums), into the counts file `report --counts` releases.
-          A DAP report carries no uptime and no component counts: those figures are 0 in the file.
-        """
+    static var usage: String { CommandTable.dapCounts.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (_, operands) = try CLI.split(arguments, flags: [], valued: [], usage: usage)
+        let operands = try CLI.parse(arguments, CommandTable.dapCounts).operands
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let name = CLI.displayName(operands[0])
         let bytes = try CLI.readInput(operands[0], limit: 16 << 20)

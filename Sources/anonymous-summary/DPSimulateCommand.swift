@@ -10,15 +10,17 @@ import UsageReport
 /// share, and how often the published 95% interval held the truth. Behind `Scripts/bench
 /// report-utility`; not part of the user-facing tool.
 enum DPSimulateCommand {
-    static let usage = "usage: anonymous-summary dp-simulate [--releases R] [--epsilon E] [--delta D] [--max-plugins C] FILE"
+    static var usage: String { CommandTable.dpSimulate.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: [], valued: ["--releases", "--epsilon", "--delta", "--max-plugins"], usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.dpSimulate)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
-        let releases = Int(flags["--releases"]?.last ?? "200") ?? 200
-        let epsilon = Double(flags["--epsilon"]?.last ?? "1") ?? 1
-        let delta = Double(flags["--delta"]?.last ?? "1e-7") ?? 1e-7
-        let bounds = ContributionBounds(maxPlugins: Int(flags["--max-plugins"]?.last ?? "") ?? ContributionBounds.defaultMaxPlugins)
+        let releases = try CLI.number(flags, "--releases", 200, "a whole number of at least 1") { $0 >= 1 }
+        let epsilon = try CLI.number(flags, "--epsilon", 1.0, "a number above 0 and at most 50") { $0 > 0 && $0 <= 50 }
+        let delta = try CLI.number(flags, "--delta", 1e-7, "a number above 0 and below 0.01") { $0 > 0 && $0 < 0.01 }
+        let maxPlugins = try CLI.number(flags, "--max-plugins", ContributionBounds.defaultMaxPlugins, "a whole number from 2 to 64") { $0 >= 2 && $0 <= 64 }
+        let bounds = ContributionBounds(maxPlugins: maxPlugins)
         var builder = ReportBuilder()
         var hasher: SHA256?
         var size = 0

@@ -5,62 +5,71 @@ import HPKE
 /// HKDF-SHA256), HKDF-SHA256) from the command line, every value in hex, for checking this
 /// implementation against another one (`Scripts/hpke-interop` runs it against pyhpke).
 enum HPKECommand {
-    static let usage = """
-        usage: anonymous-summary hpke keypair
-               anonymous-summary hpke seal --aead aes128gcm|chacha20poly1305 --public-key HEX [--info HEX] [--aad HEX] --plaintext HEX
-               anonymous-summary hpke open --aead aes128gcm|chacha20poly1305 --private-key HEX --enc HEX [--info HEX] [--aad HEX] --ciphertext HEX
-          keypair prints a private and a public key (hex) from the system CSPRNG; seal prints enc and
-          the ciphertext; open prints the plaintext, or fails (65) when it does not authenticate.
-        """
+    static var usage: String { CommandTable.hpke.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        guard let verb = arguments.first else { throw CLIFailure(code: .usage, message: usage) }
-        let (flags, operands) = try CLI.split(Array(arguments.dropFirst()), flags: [],
-                                              valued: ["--aead", "--public-key", "--private-key", "--enc", "--info", "--aad", "--plaintext", "--ciphertext"], usage: usage)
-        guard operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
-        func value(_ name: String, required: Bool = true) throws(CLIFailure) -> [UInt8] {
-            guard let text = flags[name]?.last else {
-                if required { throw CLIFailure(code: .usage, message: "\(name) is needed\n\(usage)") }
-                return []
+        let parsed = try CLI.parse(arguments, CommandTable.hpke)
+        let flags = parsed.flags
+        /// An option's hex value; a value that is not hex, or not `count` bytes, cannot work (64).
+        func value(_ name: String, count: Int? = nil) throws(CLIFailure) -> [UInt8] {
+            guard let text = flags[name]?.last else { return [] }
+            guard let bytes = hexBytes(text) else { throw CLIFailure(code: .usage, message: "\(name): '\(text)' is not hex") }
+            if let count, bytes.count != count {
+                throw CLIFailure(code: .usage, message: "\(name): an X25519 key is \(count) bytes (\(2 * count) hex digits), not \(bytes.count)")
             }
-            return try VDAFCommand.bytes(text, name)
+            return bytes
         }
         var rng = BufferedSystemRandom()
-        switch verb {
+        switch parsed.verb {
         case "keypair":
             var ikm = [UInt8](repeating: 0, count: 32)
             for i in ikm.indices { ikm[i] = UInt8(truncatingIfNeeded: rng.next()) }
-            guard let pair = try? HPKE.deriveKeyPair(ikm: ikm) else { throw CLIFailure(code: .software, message: "hpke: no key pair") }
+            guard let pair = try? HPKE.deriveKeyPair(ikm: ikm) else { throw CLIFailure(code: .software, message: "hpke keypair: no key pair could be derived") }
             print(CLI.hex(pair.privateKey) + " " + CLI.hex(pair.publicKey))
-        case "seal", "open":
-            let aeadName = flags["--aead"]?.last ?? ""
-            guard let aead: HPKE.AEAD = aeadName == "aes128gcm" ? .aes128gcm : aeadName == "chacha20poly1305" ? .chacha20poly1305 : nil else {
-                throw CLIFailure(code: .usage, message: "--aead: '\(aeadName)' is not aes128gcm or chacha20poly1305")
-            }
-            let info = try value("--info", required: false), aad = try value("--aad", required: false)
-            if verb == "seal" {
-                do {
-                    let (enc, ct) = try HPKE.seal(aead, recipientPublicKey: try value("--public-key"), info: info, aad: aad,
-                                                  plaintext: try value("--plaintext"), using: &rng)
-                    print(CLI.hex(enc) + " " + CLI.hex(ct))
-                } catch let failure as CLIFailure {
-                    throw failure
-                } catch {
-                    throw CLIFailure(code: .dataError, message: "hpke seal: \(error)")
-                }
-            } else {
-                do {
-                    let pt = try HPKE.open(aead, enc: try value("--enc"), recipientPrivateKey: try value("--private-key"), info: info,
-                                           aad: aad, ciphertext: try value("--ciphertext"))
-                    print(CLI.hex(pt))
-                } catch let failure as CLIFailure {
-                    throw failure
-                } catch {
-                    throw CLIFailure(code: .dataError, message: "hpke open: the ciphertext does not open (\(error))")
-                }
+        case "seal":
+            let aead: HPKE.AEAD = flags["--aead"]?.last == "aes128gcm" ? .aes128gcm : .chacha20poly1305
+            let publicKey = try value("--public-key", count: 32)
+            let info = try value("--info"), aad = try value("--aad"), plaintext = try value("--plaintext")
+            do {
+                let (enc, ct) = try HPKE.seal(aead, recipientPublicKey: publicKey, info: info, aad: aad, plaintext: plaintext, using: &rng)
+                print(CLI.hex(enc) + " " + CLI.hex(ct))
+            } catch {
+                // The only key X25519 refuses is one whose shared secret is all zero (a low-order point).
+                throw CLIFailure(code: .usage, message: "--public-key: not a usable X25519 public key (a low-order point: every shared secret would be zero)")
             }
         default:
-            throw CLIFailure(code: .usage, message: usage)
+            let aead: HPKE.AEAD = flags["--aead"]?.last == "aes128gcm" ? .aes128gcm : .chacha20poly1305
+            let enc = try value("--enc", count: 32), privateKey = try value("--private-key", count: 32)
+            let info = try value("--info"), aad = try value("--aad"), ciphertext = try value("--ciphertext")
+            do {
+                print(CLI.hex(try HPKE.open(aead, enc: enc, recipientPrivateKey: privateKey, info: info, aad: aad, ciphertext: ciphertext)))
+            } catch {
+                throw CLIFailure(code: .dataError, message: "hpke open: the ciphertext does not open: it was not sealed to this key "
+                                 + "with this enc, info and aad, or it was altered")
+            }
         }
+    }
+
+    /// `text` as bytes, two hex digits each; nil if it is not hex.
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            case 0x41...0x46: c - 0x41 + 10
+            default: nil
+            }
+        }
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let hi = nibble(digits[i]), let lo = nibble(digits[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
     }
 }

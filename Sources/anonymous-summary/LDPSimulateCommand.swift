@@ -48,14 +48,14 @@ enum LDPSimulateCommand {
     }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let usage = "usage: anonymous-summary ldp-simulate --epsilon E --instances N [--trials T] [--seed S] [--corpus DIR]"
-        let (flags, _) = try CLI.split(arguments, flags: [], valued: ["--epsilon", "--instances", "--trials", "--seed", "--corpus"], usage: usage)
-        guard let e = Double(flags["--epsilon"]?.last ?? ""), let m = OptimizedUnaryEncoding(epsilon: e),
-              let n = Int(flags["--instances"]?.last ?? ""), n > 1 else {
-            throw CLIFailure(code: .usage, message: usage)
+        let flags = try CLI.parse(arguments, CommandTable.ldpSimulate).flags
+        let e = try CLI.number(flags, "--epsilon", 0.0, "a number more than 0 and at most \(OptimizedUnaryEncoding.maxEpsilon)") {
+            OptimizedUnaryEncoding(epsilon: $0) != nil
         }
-        let trials = Int(flags["--trials"]?.last ?? "") ?? 100
-        var g = Generator(state: UInt64(flags["--seed"]?.last ?? "") ?? 1)
+        guard let m = OptimizedUnaryEncoding(epsilon: e) else { throw CLIFailure(code: .usage, message: "--epsilon is needed") }
+        let n = try CLI.number(flags, "--instances", 0, "a whole number of at least 2") { $0 > 1 }
+        let trials = try CLI.number(flags, "--trials", 100, "a whole number of at least 1") { $0 >= 1 }
+        var g = Generator(state: try CLI.number(flags, "--seed", UInt64(1), "a whole number from 0"))
         if let dir = flags["--corpus"]?.last {
             try corpus(dir, m: m, n: n, trials: trials, g: &g)
             return

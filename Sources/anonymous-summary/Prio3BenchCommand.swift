@@ -8,8 +8,8 @@ import PrivateAggregation
 /// Behind `Scripts/bench prio3`; not part of the user-facing tool.
 enum Prio3BenchCommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, _) = try CLI.split(arguments, flags: [], valued: ["--seconds"], usage: "usage: anonymous-summary prio3-bench [--seconds S]")
-        let seconds = Double(flags["--seconds"]?.last ?? "2") ?? 2
+        let flags = try CLI.parse(arguments, CommandTable.prio3Bench).flags
+        let seconds = try CLI.number(flags, "--seconds", 2.0, "a number of seconds above 0") { $0 > 0 && $0 < 1e6 }
         var rng = BufferedSystemRandom()
         let layout = ComponentCatalog.benthos.ldpLayout
         let clock = ContinuousClock()

@@ -16,7 +16,9 @@ struct CountsFile {
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
-            throw ReadError(message: "not JSON (\((error as NSError).localizedDescription))")
+            // Foundation's debug description says where (its localized one only that it failed).
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw ReadError(message: "not JSON" + (detail.map { " (\($0))" } ?? ""))
         }
         guard let root = object as? [String: Any] else { throw ReadError(message: "not a JSON object") }
         let known: Set<String> = ["counts", "version", "notice", "catalog", "bounds", "instances", "conflicts", "uptime", "plugins", "kinds", "pairs"]

@@ -6,10 +6,9 @@ import UsageReport
 /// frequencies and pairings, released with differential privacy unless the operator asks for
 /// the exact view.
 enum ReportCommand {
-    static let usage = """
-        usage: anonymous-summary report [--release dp|exact|ldp] [--format table|json|csv|svg|counts] [--with KIND/NAME]
-                                        [--epsilon E] [--delta D] [--max-plugins C] [--ledger F | --no-ledger] [--budget E]
-                                        [--min-instances K] (FILE…|DIR|- | --counts FILE)
+    /// The options are declared in `CommandTable.report`; this is the text under the usage.
+    static var usage: String { CommandTable.report.help }
+    static let about = """
           Reads payloads as a collector stores them (one JSON payload a line; a DIR means its
           *.jsonl files; - is standard input) and reports, over instances (payloads grouped by
           id, the greatest uptime standing): how many instances, their uptimes, how many use each
@@ -34,10 +33,8 @@ enum ReportCommand {
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--no-ledger"], valued: [
-            "--min-instances", "--format", "--with", "--release", "--epsilon", "--delta", "--max-plugins",
-            "--budget-file", "--ledger", "--budget", "--counts",
-        ], usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.report)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         let release = flags["--release"]?.last ?? "dp"
         guard ["dp", "exact", "ldp"].contains(release) else {
             throw CLIFailure(code: .usage, message: "--release: '\(release)' is not dp, exact or ldp")

@@ -43,7 +43,11 @@ enum ToolTelemetry {
             configuration.period = try duration(text, flag: "--period")
             guard configuration.period > .zero else { throw CLIFailure(code: .usage, message: "--period must be more than 0") }
         }
-        if let text = flags["--timeout"]?.last { configuration.requestTimeout = try duration(text, flag: "--timeout") }
+        if let text = flags["--timeout"]?.last {
+            configuration.requestTimeout = try duration(text, flag: "--timeout")
+            // A request that may take no time at all can only time out.
+            guard configuration.requestTimeout > .zero else { throw CLIFailure(code: .usage, message: "--timeout must be more than 0") }
+        }
         if let text = flags["--jitter"]?.last {
             let jitter = try duration(text, flag: "--jitter")
             configuration.initialJitter = jitter
@@ -56,26 +60,11 @@ enum ToolTelemetry {
 /// `anonymous-summary send --endpoint URL [--initial-delay 5m] [--period 24h] CONFIG…`:
 /// runs the sender for a config as a host would, until interrupted.
 enum SendCommand {
-    static let usage = """
-        usage: anonymous-summary send --endpoint URL [--initial-delay 5m] [--jitter 1h] [--period 24h] [--timeout 10s]
-                                      [--privacy exact|ldp [--epsilon E] [--secret-file F]]
-                                      [--privacy dap --leader URL --helper URL --task-id ID [--time-precision S] [--min-batch-size N]]
-                                      [--disable-telemetry] [-r RESOURCES.yaml]… [--streams] [--allow-empty] CONFIG…
-          Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
-          the first payload at a random moment from the initial delay to the initial delay plus
-          the jitter, then one every period ± up to the jitter (at most half the period), the
-          uptime in whole hours; standard error says when the first one goes. Honours
-          --disable-telemetry, \(ToolTelemetry.hostVariable)=off and DO_NOT_TRACK=1;
-          \(ToolTelemetry.debugVariable)=1 writes each payload to standard error instead.
-          --privacy ldp sends a randomized report instead (see summarise --help), drawn once.
-          --privacy dap uploads a DAP report (Prio3 shares of the plugin presence, each encrypted
-          to its aggregator) to the task's Leader at each send (docs/dap.md).
-        """
+    static var usage: String { CommandTable.send.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags.union(["--disable-telemetry"]),
-                                              valued: ConfigArguments.valued.union(["--endpoint", "--initial-delay", "--jitter", "--period", "--timeout"])
-                                                .union(PrivacyArguments.valued).union(DAPArguments.valued), usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.send)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         var configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,
                                                             privacy: flags["--privacy"]?.last == "dap" ? .exact : try PrivacyArguments.mode(flags))
@@ -121,16 +110,11 @@ enum SendCommand {
 /// `anonymous-summary status [--disable-telemetry] [--endpoint URL]`: whether telemetry would
 /// be on, and which source decided.
 enum StatusCommand {
-    static let usage = """
-        usage: anonymous-summary status [--disable-telemetry] [--endpoint URL] [--privacy exact|ldp [--epsilon E] [--secret-file F]]
-                                        [--privacy dap --leader URL --helper URL --task-id ID]
-          Says whether telemetry would be on for these arguments and this environment, what decided
-          it, and the privacy mode.
-        """
+    static var usage: String { CommandTable.status.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ["--disable-telemetry"],
-                                              valued: Set(["--endpoint"]).union(PrivacyArguments.valued).union(DAPArguments.valued), usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.status)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         guard operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         let dap = flags["--privacy"]?.last == "dap"
         var configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:],
@@ -152,7 +136,8 @@ enum StatusCommand {
 
 /// `--privacy dap --leader URL --helper URL --task-id ID [--time-precision S] [--min-batch-size N]`.
 enum DAPArguments {
-    static let valued: Set<String> = ["--leader", "--helper", "--task-id", "--time-precision", "--min-batch-size"]
+    /// The options that go with `--privacy dap` only.
+    static let valued: Set<String> = Set(CommandTable.dap.map(\.name))
 
     static func task(_ flags: [String: [String]]) throws(CLIFailure) -> DAPTask {
         guard let leaderText = flags["--leader"]?.last, let helperText = flags["--helper"]?.last, let idText = flags["--task-id"]?.last else {

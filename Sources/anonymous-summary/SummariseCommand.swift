@@ -6,9 +6,6 @@ import TelemetrySender
 /// The configs named on a command line: main configs, resource files (`-r`), and folders of
 /// stream configs (streams mode), as a host would read them.
 enum ConfigArguments {
-    static let valued: Set<String> = ["-r", "--resources"]
-    static let flags: Set<String> = ["--streams", "--allow-empty"]
-
     /// `operands` are main configs (or, with `--streams`, stream configs); a folder among
     /// them is read as a streams-mode folder: every .yaml/.yml file under it is a stream.
     static func sources(operands: [String], flags: [String: [String]]) throws(CLIFailure) -> [ConfigSource] {
@@ -69,10 +66,9 @@ enum ConfigArguments {
     }
 }
 
-/// `--privacy exact|ldp [--epsilon E] [--secret-file F]`, shared by summarise and send.
+/// `--privacy exact|ldp [--epsilon E] [--secret-file F]`, shared by summarise, send and status
+/// (the values `--privacy` takes in each, `dap` or `prio3` besides, are in `CommandTable`).
 enum PrivacyArguments {
-    static let valued: Set<String> = ["--privacy", "--epsilon", "--secret-file"]
-
     static func mode(_ flags: [String: [String]]) throws(CLIFailure) -> PrivacyMode {
         // One rule in summarise, send and status: the LDP options need --privacy ldp, said.
         let name = flags["--privacy"]?.last ?? "exact"
@@ -92,9 +88,17 @@ enum PrivacyArguments {
             }
             var secret: LDPSecret?
             if let path = flags["--secret-file"]?.last {
-                // The library's one reader of secret files: the same file, the same key.
-                guard let parsed = LDPSecret(secretFile: try CLI.readInput(path, limit: 4096)) else {
-                    throw CLIFailure(code: .usage, message: "--secret-file: \(path) must hold at least 32 hex digits (128 bits), as `anonymous-summary secret > \(path)` writes")
+                // The library's one reader of secret files: the same file, the same key, the
+                // same refusal of a secret that could be guessed.
+                let parsed: LDPSecret
+                do {
+                    parsed = try LDPSecret(secretFile: try CLI.readInput(path, limit: 4096))
+                } catch let error as LDPSecretError {
+                    throw CLIFailure(code: .dataError, message: "\(CLI.displayName(path)): \(error.description)")
+                } catch let failure as CLIFailure {
+                    throw failure
+                } catch {
+                    throw CLIFailure(code: .software, message: "\(CLI.displayName(path)): cannot be read")
                 }
                 var info = stat()
                 if path != "-", stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
@@ -105,35 +109,35 @@ enum PrivacyArguments {
             }
             return .ldp(epsilon: epsilon, secret: secret)
         default:
-            throw CLIFailure(code: .usage, message: "--privacy: '\(name)' is not exact or ldp")
+            // The parser has checked the value against the command's choices already.
+            throw CLIFailure(code: .usage, message: "--privacy: '\(name)' is not one of exact, ldp")
+        }
+    }
+}
+
+/// `anonymous-summary secret`: a new secret for `--secret-file`.
+enum SecretCommand {
+    /// 64 hex digits from the system CSPRNG, drawn again in the rare case (under 1.1e-13) the
+    /// library's reader would refuse them as guessable: whatever this writes is taken.
+    static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            let hex = (0..<4).map { _ in
+                let word = String(generator.next(), radix: 16)
+                return String(repeating: "0", count: 16 - word.count) + word
+            }.joined()
+            if (try? LDPSecret(hex: hex)) != nil { return hex }
         }
     }
 }
 
 /// `anonymous-summary summarise`: prints exactly the payload that would be sent.
 enum SummariseCommand {
-    static let usage = """
-        usage: anonymous-summary summarise [--id UUID] [--uptime SECONDS] [--privacy exact|ldp|prio3 [--epsilon E] [--secret-file F]]
-                                           [-r RESOURCES.yaml]… [--streams] [--allow-empty] CONFIG…
-          Prints, as one line of JSON, exactly the payload the telemetry would send for these
-          configs: a random instance id, the uptime, and the allow-listed plugin names in use.
-          --id and --uptime make the output reproducible (otherwise the id is random and the
-          uptime 0); the uptime goes in whole hours, as the sender sends it. A config with no
-          component is refused unless --allow-empty. A CONFIG that is a folder is read as streams mode (every .yaml/.yml in it
-          is a stream config); --streams reads CONFIG files as stream configs.
-          --privacy ldp prints instead one randomized report (optimized unary encoding over the
-          catalogue, ε = --epsilon, ln 3 by default): a fresh draw each run, or with
-          --secret-file (32 hex digits or more, as `anonymous-summary secret` writes) the same
-          bits, and an id derived from the secret, every run for the same configs.
-          --privacy prio3 prints what a client hands to a DAP upload instead: the Prio3
-          MultihotCountVec shares (public share and the two input shares, hex) of the presence
-          and pairs measurements, with their sizes (see docs/prio3.md).
-          The privacy mode is said on standard error.
-        """
+    static var usage: String { CommandTable.summarise.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags,
-                                              valued: ConfigArguments.valued.union(["--id", "--uptime"]).union(PrivacyArguments.valued), usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.summarise)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
             throw CLIFailure(code: .usage, message: usage)
         }
@@ -144,6 +148,10 @@ enum SummariseCommand {
             let usage = try ConfigArguments.usage(operands: operands, flags: flags)
             print(try Prio3Upload.inspect(usage))
             return
+        }
+        if flags["--id"] != nil && flags["--secret-file"] != nil {
+            throw CLIFailure(code: .usage, message: "--id and --secret-file cannot go together: with a secret the id is derived from it "
+                             + "(the same every run); without one, --id makes the payload reproducible")
         }
         let privacy = try PrivacyArguments.mode(flags)
         var id = InstanceID.random()
@@ -174,15 +182,11 @@ enum SummariseCommand {
 
 /// `anonymous-summary explain`: where each component was found, for the user's eyes only.
 enum ExplainCommand {
-    static let usage = """
-        usage: anonymous-summary explain [-r RESOURCES.yaml]… [--streams] CONFIG…
-          Prints a table of every component found: where it is (file, line, column), its path
-          (catalogue names, list indices, and * for a key you chose), its kind, and how it is
-          counted (the plugin name, unlisted, or malformed and why). This is never sent.
-        """
+    static var usage: String { CommandTable.explain.help }
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        let (flags, operands) = try CLI.split(arguments, flags: ConfigArguments.flags, valued: ConfigArguments.valued, usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.explain)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
             throw CLIFailure(code: .usage, message: usage)
         }

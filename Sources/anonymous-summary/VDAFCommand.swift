@@ -11,17 +11,13 @@ import PrivateAggregation
 /// shares and result, and the operations list, for any parameters. The variant comes from
 /// `--vdaf` or the file's name (`Prio3Histogram_…json`).
 enum VDAFCommand {
-    static let usage = """
-        usage: anonymous-summary vdaf run [--vdaf Prio3Count|Prio3Sum|Prio3SumVec|Prio3Histogram|Prio3MultihotCountVec] FILE|-
-          Completes a Prio3 test vector (VDAF draft 20 format) from its inputs, for checking this
-          implementation against another one: writes it, every computed field filled, to standard output.
-        """
+    static var usage: String { CommandTable.vdaf.help }
 
     static let variants = ["Prio3Count", "Prio3Sum", "Prio3SumVec", "Prio3Histogram", "Prio3MultihotCountVec"]
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
-        guard arguments.first == "run" else { throw CLIFailure(code: .usage, message: usage) }
-        let (flags, operands) = try CLI.split(Array(arguments.dropFirst()), flags: [], valued: ["--vdaf"], usage: usage)
+        let parsed = try CLI.parse(arguments, CommandTable.vdaf)
+        let (flags, operands) = (parsed.flags, parsed.operands)
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let path = operands[0]
         let base = (path as NSString).lastPathComponent
@@ -60,8 +56,12 @@ enum VDAFCommand {
             }
         } catch let failure as CLIFailure {
             throw failure
+        } catch Prio3Error.flp {
+            throw CLIFailure(code: .dataError, message: "\(CLI.displayName(path)): a measurement or a random value has the wrong length for the proof")
+        } catch let error as Prio3Error {
+            throw CLIFailure(code: .dataError, message: "\(CLI.displayName(path)): \(error.description)")
         } catch {
-            throw CLIFailure(code: .dataError, message: "\(CLI.displayName(path)): \(error)")
+            throw CLIFailure(code: .dataError, message: "\(CLI.displayName(path)): the vector's inputs do not fit \(name)")
         }
         guard let data = try? JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys]) else {
             throw CLIFailure(code: .software, message: "vdaf run: the vector could not be encoded")

@@ -111,7 +111,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["status", "--endpoint", "http://127.0.0.1:9/", "--disable-telemetry"]).stdout,
                        "telemetry is off (--disable-telemetry)\n" + exact)
         XCTAssertEqual(try run(["status", "--endpoint", "https://collector.example/v1", "--privacy", "ldp", "--epsilon", "2"]).stdout,
-                       "telemetry is on (an endpoint is configured; opt out with --disable-telemetry or DO_NOT_TRACK=1)\n"
+                       "telemetry is on (an endpoint is configured; opt out with --disable-telemetry, ANONYMOUS_SUMMARY_TELEMETRY=off or DO_NOT_TRACK=1)\n"
                        + "privacy mode: ldp (optimized unary encoding, plugin-level ε = 2.0, drawn afresh each process)\n")
     }
 
@@ -528,7 +528,7 @@ extension CLITests {
         XCTAssertEqual(printed.status, 0, printed.stderr)
         XCTAssertFalse(printed.stderr.contains("warning"), printed.stderr)
         let contents = try XCTUnwrap(FileManager.default.contents(atPath: path))
-        let secret = try XCTUnwrap(LDPSecret(secretFile: Array(contents)))
+        let secret = try XCTUnwrap(try LDPSecret(secretFile: Array(contents)))
         let usage = try Summariser().usage(of: [ConfigSource(Array(try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("Examples/telemetry-docs.yaml"))))])
         let mechanism = try XCTUnwrap(OptimizedUnaryEncoding(epsilon: OptimizedUnaryEncoding.defaultEpsilon))
         let library = LDPReport(usage: usage, mechanism: mechanism, secret: secret).summary(id: secret.instanceID, uptimeSeconds: 0)

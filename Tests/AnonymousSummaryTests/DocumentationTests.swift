@@ -27,4 +27,14 @@ final class DocumentationTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path), "README links to \(link), which is missing")
         }
     }
+
+    /// The install lines work on a machine where ~/.local/bin does not exist yet, and say how to
+    /// put it on PATH.
+    func testTheREADMEsInstallLinesCreateTheirDirectoryAndSayHowToReachIt() throws {
+        let readme = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let mkdir = try XCTUnwrap(readme.range(of: "mkdir -p ~/.local/bin"), "the directory is created")
+        let install = try XCTUnwrap(readme.range(of: "install \"$(swift build -c release --show-bin-path)/anonymous-summary\" ~/.local/bin/"))
+        XCTAssertLessThan(mkdir.lowerBound, install.lowerBound, "before the binary is copied into it")
+        XCTAssertTrue(readme.contains(#"export PATH="$HOME/.local/bin:$PATH""#), "how to put it on PATH")
+    }
 }

@@ -151,12 +151,12 @@ final class LocalPrivacyTests: XCTestCase {
     }
 
     func testSecretsAreReadAsHexAndKeyTheDrawByNameAndEpsilon() throws {
-        let hex = String(repeating: "0123456789abcdef", count: 4)
-        let secret = try XCTUnwrap(LDPSecret(hex: hex + "\n"))
-        XCTAssertEqual(LDPSecret(hex: "  " + hex.uppercased() + "\r\n"), secret, "white space and case do not change the key")
-        XCTAssertNil(LDPSecret(hex: String(hex.prefix(30))), "under 128 bits")
-        XCTAssertNil(LDPSecret(hex: "correct horse battery staple, a passphrase"), "not hex")
-        XCTAssertEqual(secret.instanceID, try XCTUnwrap(LDPSecret(hex: hex)).instanceID, "one id per deployment")
+        let hex = "095ba291d98a87779edcfae4be1bdb3448af429a3a9859e7e87ee97e964c78ba"
+        let secret = try XCTUnwrap(try LDPSecret(hex: hex + "\n"))
+        XCTAssertEqual(try LDPSecret(hex: "  " + hex.uppercased() + "\r\n"), secret, "white space and case do not change the key")
+        XCTAssertNil(try? LDPSecret(hex: String(hex.prefix(62))), "under 256 bits")
+        XCTAssertNil(try? LDPSecret(hex: "correct horse battery staple, a passphrase"), "not hex")
+        XCTAssertEqual(secret.instanceID, try XCTUnwrap(try LDPSecret(hex: hex)).instanceID, "one id per deployment")
         XCTAssertNotNil(InstanceID(parsing: secret.instanceID.description), "a version-4 UUID")
         // The draw follows the plugin's name: a catalogue with one more plugin (shifting every
         // position after it) gives the same bits for the same plugins.
@@ -173,6 +173,25 @@ final class LocalPrivacyTests: XCTestCase {
         // Another ε draws afresh.
         let other = LDPReport(usage: usage, mechanism: try XCTUnwrap(OptimizedUnaryEncoding(epsilon: 1.5)), secret: secret, catalog: small, using: &g)
         XCTAssertNotEqual(a.reported, other.reported)
+    }
+
+    /// The library's reader of secret files refuses, in words, every shape `anonymous-summary
+    /// secret` would not write (hosts get the same refusal as the tool); a random 256-bit secret
+    /// is refused with probability under 1.1e-13 (docs/ldp.md), so 10,000 fresh ones all pass.
+    func testGuessableSecretFilesAreRefusedAndRandomOnesTaken() throws {
+        for (hex, shape) in CLITests.guessableSecrets {
+            XCTAssertThrowsError(try LDPSecret(hex: hex + "\n"), shape) { error in
+                XCTAssertTrue("\(error)".contains("anonymous-summary secret"), "\(shape): \(error)")
+            }
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<10_000 {
+            let hex = (0..<4).map { _ in
+                let word = String(g.next(), radix: 16)
+                return String(repeating: "0", count: 16 - word.count) + word
+            }.joined()
+            XCTAssertNoThrow(try LDPSecret(hex: hex), hex)
+        }
     }
 
     /// A bit's position survives writing and reading: bits 0 and the last, alone, in hex.

@@ -85,6 +85,13 @@ final class HPKETests: XCTestCase {
         }
     }
 
+    /// Errors read as words in a log or a message, never as Swift case names (`badKey`).
+    func testErrorsAreWords() {
+        for error in [HPKE.HPKEError.badKey, .badEncapsulation, .openFailed] {
+            XCTAssertNil("\(error)".range(of: #"[a-z][A-Z]"#, options: .regularExpression), "\(error)")
+        }
+    }
+
     func testSealOpenRoundTripAndTamperingIsRefused() throws {
         var g = SystemRandomNumberGenerator()
         for aead in HPKE.AEAD.allCases {

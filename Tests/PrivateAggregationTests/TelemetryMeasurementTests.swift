@@ -4,6 +4,16 @@ import XCTest
 
 /// The telemetry's Prio3 measurements: what a config becomes, and what a large config loses.
 final class TelemetryMeasurementTests: XCTestCase {
+    /// The errors a DAP upload can log read as words, never as Swift case names (`wrongLength`).
+    func testErrorsAreWords() {
+        let errors: [any Error] = [FLPError.wrongLength, FLPError.testPointIsARootOfUnity, Prio3Error.flp(.wrongLength),
+                                   DAP.DecodeError.malformed("truncated"), XofTurboShake128.XofError.seedTooLong,
+                                   XofTurboShake128.XofError.dstTooLong]
+        for error in errors {
+            XCTAssertNil("\(error)".range(of: #"[a-z][A-Z]"#, options: .regularExpression), "\(error)")
+        }
+    }
+
     func usage(_ yaml: String) throws -> ComponentUsage {
         try Summariser().usage(of: [ConfigSource(Array(yaml.utf8))])
     }

@@ -54,10 +54,10 @@ public struct OptimizedUnaryEncoding: Sendable, Equatable {
     public func report(_ value: Bool, uniform: Double) -> Bool { uniform < probabilityOfOne(given: value) }
 }
 
-/// A host's persistent secret for memoised draws: at least 128 random bits the host keeps in its
-/// own data directory (the library never writes files), one per deployment (generated on first
-/// start, not baked into an image that many hosts share). With it, the draw for each plugin's
-/// bit is HMAC-SHA256(HKDF-SHA256(secret), ε, the plugin's name, its true value), so one config gives one
+/// A host's persistent secret for memoised draws: 256 random bits the host keeps in its own data
+/// directory (the library never writes files), one per deployment (generated on first start,
+/// not baked into an image that many hosts share). With it, the draw for each plugin's bit is
+/// HMAC-SHA256(HKDF-SHA256(secret), ε, the plugin's name, its true value), so one config gives one
 /// report across restarts, and one deployment one instance id (`instanceID`).
 public struct LDPSecret: Sendable, Equatable {
     /// The derived key: HKDF-SHA256 of the secret (RFC 5869), never the secret itself.
@@ -67,31 +67,45 @@ public struct LDPSecret: Sendable, Equatable {
 
     public static func == (a: LDPSecret, b: LDPSecret) -> Bool { a.key == b.key }
 
-    /// The secret file as `anonymous-summary secret` writes it: at least 32 hex digits (128
-    /// bits), any case, white space around them ignored; nil for anything else. This is the one
-    /// way to read a secret file, for the library and the tool alike: a host passes the file's
-    /// bytes as they are (`LDPSecret(secretFile: Array(data))`), and the same file gives the same
-    /// key, so the same draw, whoever reads it.
-    public init?(secretFile contents: [UInt8]) {
+    /// The secret file as `anonymous-summary secret` writes it: 64 hex digits (256 bits), any
+    /// case, white space around them ignored. This is the one way to read a secret file, for the
+    /// library and the tool alike: a host passes the file's bytes as they are
+    /// (`try LDPSecret(secretFile: Array(data))`), and the same file gives the same key, so the
+    /// same draw, whoever reads it.
+    ///
+    /// A secret that could be guessed is refused: with a secret the instance id is a keyed hash
+    /// of it, so whoever guesses the secret confirms the guess from one payload and then undoes
+    /// the randomization of every payload of the deployment. Refused, besides anything but 64 hex
+    /// digits, are the shapes a person or a tool without randomness writes (`LDPSecretError`
+    /// says which, in words). A random secret is refused with probability under 1.1 · 10⁻¹³
+    /// (2⁻⁴³): the sum of each shape's probability for 32 uniformly random bytes, worked out in
+    /// `GuessableShape`. A hash of a guessable phrase passes: no check sees that.
+    public init(secretFile contents: [UInt8]) throws(LDPSecretError) {
         let digits = contents.filter { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
-        guard digits.count >= 32, digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var i = 0
-        while i < digits.count {
-            guard let hi = LDPSecret.nibble(digits[i]), let lo = LDPSecret.nibble(digits[i + 1]) else { return nil }
-            bytes.append(hi << 4 | lo)
-            i += 2
+        var nibbles: [UInt8] = []
+        nibbles.reserveCapacity(digits.count)
+        for c in digits {
+            guard let n = LDPSecret.nibble(c) else { throw LDPSecretError(.notHex) }
+            nibbles.append(n)
         }
-        self.init(key: bytes)
+        guard nibbles.count == 64 else { throw LDPSecretError(.length(nibbles.count)) }
+        if let shape = GuessableShape.first(in: nibbles) { throw LDPSecretError(.guessable(shape)) }
+        let bytes = (0..<32).map { nibbles[2 * $0] << 4 | nibbles[2 * $0 + 1] }
+        // 32 bytes: never under the 16 `init(key:)` needs.
+        self.init(checkedKey: bytes)
     }
 
     /// The same, from text.
-    public init?(hex text: String) { self.init(secretFile: Array(text.utf8)) }
+    public init(hex text: String) throws(LDPSecretError) { try self.init(secretFile: Array(text.utf8)) }
 
     /// Raw key material a host holds in memory (at least 16 bytes; 32 random bytes is right).
     /// A file goes through `init(secretFile:)`, never here.
     public init?(key material: [UInt8]) {
         guard material.count >= 16 else { return nil }
+        self.init(checkedKey: material)
+    }
+
+    private init(checkedKey material: [UInt8]) {
         key = HKDFSHA256.derive(salt: Array("anonymous-summary ldp secret v3".utf8), ikm: material,
                                 info: Array("oue draws".utf8), length: 32) ?? []
         prf = HMACSHA256.Keyed(key: key)
