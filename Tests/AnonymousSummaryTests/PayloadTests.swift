@@ -72,6 +72,67 @@ final class PayloadTests: XCTestCase {
         XCTAssertEqual(bigBytes.count, 4_096)
         XCTAssertEqual(Summary.paddedSize(forLength: 256), 256)
         XCTAssertEqual(Summary.paddedSize(forLength: 257), 1_024)
-        XCTAssertEqual(Summary.paddedSize(forLength: 4_097), 8_192)
+    }
+
+    /// No exact payload passes 4,096 bytes: at most 4 entries of one plugin, and when the distinct
+    /// plugins still do not fit, a choice drawn for the process (the same at every send, another
+    /// in another process) names what fits and counts the rest, by kind, in `unlisted`.
+    func testEveryPayloadFitsTheLargestClass() throws {
+        let id = try XCTUnwrap(InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"))
+        // 2,000 mapping processors: 4 entries, 256 bytes (it made 77,824 bytes).
+        let many = try Summariser().usage(of: [ConfigSource(Array(("pipeline:\n  processors:\n"
+            + String(repeating: "    - mapping: root = this\n", count: 2_000)).utf8))])
+        let manyBytes = Summary(id: id, uptimeSeconds: 0, usage: many).jsonBytes()
+        XCTAssertEqual(manyBytes.count, 256)
+        XCTAssertEqual(String(decoding: manyBytes, as: UTF8.self).components(separatedBy: #""name":"mapping""#).count - 1, 4)
+        // Every processor of the catalogue, five times each: far past 4,096 bytes.
+        let names = ComponentCatalog.benthos.allNames.filter { $0.kind == .processor }.map(\.name)
+        let all = try Summariser().usage(of: [ConfigSource(Array(("pipeline:\n  processors:\n"
+            + names.map { String(repeating: "    - \($0): {}\n", count: 5) }.joined()).utf8))])
+        func named(_ bytes: [UInt8]) -> [String: Int] {
+            var found: [String: Int] = [:]
+            let text = String(decoding: bytes, as: UTF8.self)
+            for part in text.components(separatedBy: #"{"type":"processor","name":""#).dropFirst() {
+                found[String(part.prefix { $0 != "\"" }), default: 0] += 1
+            }
+            return found
+        }
+        func unlisted(_ bytes: [UInt8]) -> Int {
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard let range = text.range(of: #""unlisted":{"processor":"#) else { return 0 }
+            return Int(text[range.upperBound...].prefix { $0.isNumber }) ?? -1
+        }
+        var choices = Set<[String: Int]>()
+        for key: (UInt64, UInt64) in [(1, 2), (3, 4), (5, 6)] {
+            for uptime: UInt64 in [0, 9_007_199_254_740_991] {
+                let bytes = Summary(id: id, uptimeSeconds: uptime, usage: all).jsonBytes(selectionKey: key)
+                XCTAssertEqual(bytes.count, 4_096, "uptime \(uptime)")
+                let kept = named(bytes)
+                XCTAssertTrue(kept.values.allSatisfy { $0 == 4 }, "\(kept)")
+                // Every component is named or counted: up to 4 of each processor, the rest unlisted.
+                let components = all.counts.filter { $0.key.kind == .processor }.values.reduce(0) { $0 + min($1, 4) }
+                XCTAssertEqual(kept.values.reduce(0, +) + unlisted(bytes), components + (all.unlisted[.processor] ?? 0),
+                               "\(kept.count) named")
+                XCTAssertGreaterThan(kept.count, 20, "as many as fit are named")
+                choices.insert(kept)
+            }
+            XCTAssertEqual(Summary(id: id, uptimeSeconds: 0, usage: all).jsonBytes(selectionKey: key),
+                           Summary(id: id, uptimeSeconds: 0, usage: all).jsonBytes(selectionKey: key), "one choice a process")
+        }
+        XCTAssertEqual(choices.count, 3, "another process, another choice")
+        // The process's own key: the same bytes at every call.
+        XCTAssertEqual(Summary(id: id, uptimeSeconds: 0, usage: all).jsonBytes(), Summary(id: id, uptimeSeconds: 0, usage: all).jsonBytes())
+        XCTAssertEqual(Summary(id: id, uptimeSeconds: 0, usage: all).jsonBytes().count, 4_096)
+    }
+
+    /// An LDP payload has one length whatever the uptime (it used to grow with its digits).
+    func testLDPPayloadsHaveOneLengthWhateverTheUptime() throws {
+        let id = try XCTUnwrap(InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"))
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\noutput: {stdout: {}}\n".utf8))])
+        let report = LDPReport(usage: usage, mechanism: try XCTUnwrap(OptimizedUnaryEncoding(epsilon: 1)), secret: nil)
+        let lengths = Set([0, 3_600, 86_400, 31_536_000, 9_007_199_254_740_991].map { (uptime: UInt64) in
+            report.summary(id: id, uptimeSeconds: uptime).jsonBytes().count
+        })
+        XCTAssertEqual(lengths.count, 1, "\(lengths)")
     }
 }

@@ -228,6 +228,7 @@ final class AnonymityPropertyTests: XCTestCase {
                 let widest = compact.count - String(uptime).count + 16
                 let expected = [256, 1_024, 4_096].first { widest <= $0 } ?? (widest + 4_095) / 4_096 * 4_096
                 if padded.count != expected { return "length \(padded.count), expected the class \(expected) (uptime \(uptime))" }
+                if padded.count > Summary.maxPayloadBytes { return "length \(padded.count), over the largest class" }
                 guard let a = PayloadOracle.judge(padded), let b = PayloadOracle.judge(compact) else { return "the oracle refused a payload" }
                 if a.id != b.id || a.uptime != b.uptime || a.components != b.components || a.unlisted != b.unlisted
                     || a.malformed != b.malformed || a.epsilon != nil || b.epsilon != nil { return "padded \(a) vs compact \(b)" }

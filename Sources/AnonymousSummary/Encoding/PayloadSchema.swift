@@ -15,7 +15,7 @@ extension ComponentCatalog {
         lines.append(#"  "$schema": "https://json-schema.org/draft/2020-12/schema","#)
         lines.append(#"  "$id": "payload.schema.json","#)
         lines.append(#"  "title": "Anonymous plugin usage summary","#)
-        lines.append(#"  "description": "Everything the telemetry sends: a random version-4 UUID, an uptime in seconds (whole hours), and the allow-listed plugin names in use, sorted by kind then name, with per-kind counts of unlisted and malformed components, then spaces up to 256, 1,024 or 4,096 bytes. Generated from the component catalogue.","#)
+        lines.append(#"  "description": "Everything the telemetry sends: a random version-4 UUID, an uptime in seconds (whole hours), and the allow-listed plugin names in use, sorted by kind then name, at most 4 entries of one plugin, with per-kind counts of unlisted and malformed components (unlisted also counts, never names, the plugins a payload too large to name them all leaves out), then spaces up to 256, 1,024 or 4,096 bytes: never longer. Generated from the component catalogue.","#)
         lines.append(#"  "type": "object","#)
         lines.append(#"  "additionalProperties": false,"#)
         lines.append(#"  "required": ["id", "uptime", "components"],"#)

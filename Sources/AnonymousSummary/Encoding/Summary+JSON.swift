@@ -8,45 +8,104 @@ extension Summary {
     /// So the bytes depend only on which plugins are used and how often, never on the order,
     /// formatting, labels or values of the config. Every string written is a catalogue
     /// literal or a kind's name.
-    public func jsonBytes() -> [UInt8] {
+    ///
+    /// The payload is bounded: at most `maxEntriesPerPlugin` entries of one plugin (the report's
+    /// component bound ignores more), and never more than `maxPayloadBytes`. When the distinct
+    /// plugins still do not fit, they are taken in an order drawn for this process (SipHash-2-4
+    /// of each plugin's kind and name under `processSelectionKey`, a secret 128-bit key from the
+    /// system CSPRNG that is never sent), each kept if it still fits; the components of those
+    /// left out are counted in `unlisted` under their kind, never named. The same process makes
+    /// the same choice at every send; another process another one.
+    public func jsonBytes() -> [UInt8] { jsonBytes(selectionKey: Summary.processSelectionKey) }
+
+    /// At most this many entries of one plugin in a payload: the report counts no more
+    /// (`ContributionBounds.defaultMaxComponents`).
+    public static let maxEntriesPerPlugin = 4
+
+    /// No exact payload is longer: the largest size class.
+    public static let maxPayloadBytes = 4_096
+
+    /// This process's secret key for choosing the plugins a payload too large to name them all
+    /// keeps: drawn once from the system CSPRNG, never sent.
+    public static let processSelectionKey: (UInt64, UInt64) = {
+        var g = SystemRandomNumberGenerator()
+        return (g.next(), g.next())
+    }()
+
+    /// The payload, with the plugins kept (if they do not all fit) chosen under `selectionKey`.
+    public func jsonBytes(selectionKey: (UInt64, UInt64)) -> [UInt8] {
+        var counts = usage.counts.mapValues { min($0, Summary.maxEntriesPerPlugin) }
+        var unlisted = usage.unlisted
+        if widestLength(counts, unlisted, usage.malformed) > Summary.maxPayloadBytes {
+            // Start from none named (every one counted in unlisted), then name each plugin in
+            // the process's order if the payload still fits.
+            let all = counts
+            counts = [:]
+            for (plugin, n) in all { unlisted[plugin.kind, default: 0] += n }
+            let order = all.keys.map { plugin -> (UInt64, PluginName) in
+                let text = Array(plugin.kind.staticName.description.utf8) + [0] + Array(plugin.text.description.utf8)
+                return (SipHash24.hash(key: selectionKey.0, selectionKey.1, text), plugin)
+            }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            for (_, plugin) in order {
+                let n = all[plugin] ?? 0
+                counts[plugin] = n
+                unlisted[plugin.kind, default: 0] -= n
+                if unlisted[plugin.kind] == 0 { unlisted[plugin.kind] = nil }
+                if widestLength(counts, unlisted, usage.malformed) > Summary.maxPayloadBytes {
+                    counts[plugin] = nil
+                    unlisted[plugin.kind, default: 0] += n
+                }
+            }
+        }
+        return encode(counts: counts, unlisted: unlisted, malformed: usage.malformed, padded: true)
+    }
+
+    /// The length of the payload with the widest uptime, unpadded (its closing brace included).
+    func widestLength(_ counts: [PluginName: Int], _ unlisted: [ComponentKind: Int], _ malformed: [ComponentKind: Int]) -> Int {
+        encode(counts: counts, unlisted: unlisted, malformed: malformed, padded: false).count
+            - String(uptimeSeconds).utf8.count + Summary.widestUptimeDigits
+    }
+
+    private func encode(counts: [PluginName: Int], unlisted: [ComponentKind: Int], malformed: [ComponentKind: Int], padded: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(64 + usage.counts.count * 40)
+        out.reserveCapacity(64 + counts.count * 40)
         out.append(contentsOf: #"{"id":""#.utf8)
         out.append(contentsOf: id.description.utf8)
         out.append(contentsOf: #"","uptime":"#.utf8)
         out.append(contentsOf: String(uptimeSeconds).utf8)
         out.append(contentsOf: #","components":["#.utf8)
         var first = true
-        for plugin in usage.counts.keys.sorted() {
+        for plugin in counts.keys.sorted() {
             // One entry per component: the same bytes repeated `count` times.
             var entry: [UInt8] = Array(#"{"type":"#.utf8)
             appendLiteral(plugin.kind.staticName, to: &entry)
             entry.append(contentsOf: #","name":"#.utf8)
             appendLiteral(plugin.text, to: &entry)
             entry.append(UInt8(ascii: "}"))
-            for _ in 0..<(usage.counts[plugin] ?? 0) {
+            for _ in 0..<(counts[plugin] ?? 0) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 out.append(contentsOf: entry)
             }
         }
         out.append(UInt8(ascii: "]"))
-        appendCounts("unlisted", usage.unlisted, to: &out)
-        appendCounts("malformed", usage.malformed, to: &out)
-        // Padding: spaces (JSON white space) before the closing brace, up to the size class, so
-        // that the length seen on the wire (TLS hides the bytes, not their number) says only
-        // which class the config falls in. The class is chosen as if the uptime had its widest
-        // form, so a process's payload keeps one length as its uptime grows.
-        let widest = out.count - String(uptimeSeconds).utf8.count + Summary.widestUptimeDigits + 1
-        let size = Summary.paddedSize(forLength: widest)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, size - out.count - 1)))
+        appendCounts("unlisted", unlisted, to: &out)
+        appendCounts("malformed", malformed, to: &out)
+        if padded {
+            // Padding: spaces (JSON white space) before the closing brace, up to the size class,
+            // so that the length seen on the wire (TLS hides the bytes, not their number) says
+            // only which class the config falls in. The class is chosen as if the uptime had its
+            // widest form, so a process's payload keeps one length as its uptime grows.
+            let widest = out.count - String(uptimeSeconds).utf8.count + Summary.widestUptimeDigits + 1
+            let size = Summary.paddedSize(forLength: widest)
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, size - out.count - 1)))
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }
 
-    /// The lengths an exact payload is padded to: 256, 1,024 and 4,096 bytes, then whole
-    /// multiples of 4,096 (no config of the shared corpus comes near 4,096: its largest payload
-    /// is 1,122 bytes unpadded).
+    /// The lengths an exact payload is padded to: 256, 1,024 and 4,096 bytes (the largest: a
+    /// payload never exceeds it, see `jsonBytes()`).
     public static let paddedSizes = [256, 1_024, 4_096]
 
     /// Uptime is at most 2^53 − 1 (the report's reader refuses more): 16 digits.

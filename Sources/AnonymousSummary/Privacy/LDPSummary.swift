@@ -6,8 +6,8 @@
 ///      "catalog":"<16 hex>","bits":"<hex, 4 bits a digit, first bit the high bit>"}
 ///
 /// The bits are written as a fixed-width hex string rather than as names: the payload then has
-/// the same length whatever was drawn (only the uptime's digits vary), so its size tells an
-/// observer of the encrypted request nothing, and it is a quarter of a byte per bit. Like the
+/// the same length whatever was drawn, and spaces before the closing brace make up for the
+/// uptime's digits, so its size tells an observer of the encrypted request nothing, and it is a quarter of a byte per bit. Like the
 /// exact payload it holds no string from the config: the bits come from `LDPLayout.bits(of:)`,
 /// which reads only `PluginName`s and kinds. `schema/ldp-payload.schema.json` is its shape.
 public struct LDPSummary: Sendable, Equatable {
@@ -54,7 +54,11 @@ public struct LDPSummary: Sendable, Equatable {
         out.append(contentsOf: fingerprint.utf8)
         out.append(contentsOf: #"","bits":""#.utf8)
         out.append(contentsOf: LDPSummary.hex(reported).utf8)
-        out.append(contentsOf: #""}"#.utf8)
+        out.append(UInt8(ascii: "\""))
+        // Spaces before the closing brace as if the uptime had its widest form (16 digits): a
+        // process's payloads have one length whatever the uptime.
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: Summary.widestUptimeDigits - String(uptimeSeconds).utf8.count))
+        out.append(UInt8(ascii: "}"))
         return out
     }
 
