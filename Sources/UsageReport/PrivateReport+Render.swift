@@ -179,7 +179,7 @@ extension PrivateReport {
         func derived(_ section: String, type: String = "", name: String = "", otherType: String = "", otherName: String = "",
                      _ d: Derived, digits: Int = 6) {
             rows.append([section, type, name, otherType, otherName, Format.fixed(d.estimate, digits), Format.fixed(d.low, digits),
-                         d.high.isFinite ? Format.fixed(d.high, digits) : "inf"])
+                         Format.csvFixed(d.high, digits)])
         }
         for (key, value) in [("release", "dp"), ("epsilon", Format.json(epsilon)), ("delta", Format.json(delta)),
                              ("rho", Format.json(rhoSpent)), ("epsilon_spent", Format.json(epsilonSpent)),
@@ -274,6 +274,9 @@ extension PrivateReport {
 extension Format {
     /// `fixed` for JSON: null for an infinite or undefined value (an interval of one instance).
     static func jsonFixed(_ x: Double, _ digits: Int) -> String { x.isFinite ? fixed(x, digits) : "null" }
+
+    /// `fixed` for CSV: an empty cell for an infinite or undefined value.
+    static func csvFixed(_ x: Double, _ digits: Int) -> String { x.isFinite ? fixed(x, digits) : "" }
 
     /// A JSON number for a public parameter (shortest round-trip form).
     static func json(_ x: Double) -> String {

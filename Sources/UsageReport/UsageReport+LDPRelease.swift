@@ -32,11 +32,12 @@ extension UsageReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// The exact view's CSV rows of LDP groups only (its columns), after a `#` line with the notice.
+    /// The exact view's CSV rows of LDP groups only (its columns): the header, a `notice` row
+    /// with what holds for them (the text in `name`), then the `ldp_*` rows.
     public func ldpReleaseCSV() -> String {
-        let rows = csv().split(separator: "\n", omittingEmptySubsequences: false).dropFirst()  // the exact view's notice
-        let kept = rows.enumerated().filter { $0.offset == 0 || $0.element.hasPrefix("ldp_") }.map(\.element)
-        return "# " + UsageReport.ldpNotice + "\n" + kept.joined(separator: "\n") + "\n"
+        let rows = csv(with: nil, notice: UsageReport.ldpNotice).split(separator: "\n", omittingEmptySubsequences: true)
+        let kept = rows.enumerated().filter { $0.offset <= 1 || $0.element.hasPrefix("ldp_") }.map(\.element)
+        return kept.joined(separator: "\n") + "\n"
     }
 
     /// The LDP groups' plugin estimates as bars, each with its 95% interval as a whisker.

@@ -13,7 +13,7 @@ extension UsageReport {
             body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"kind\">\(Format.xml(kind.rawValue))</text>")
             y += 8
             for p in published {
-                let length = max(1, Int((p.share * Double(barMax)).rounded()))
+                let length = max(1, Int((min(1, max(0, p.share)) * Double(barMax)).rounded()))
                 body.append("<text x=\"\(left + labelWidth - 8)\" y=\"\(y + 14)\" class=\"name\">\(Format.xml(p.plugin.name))</text>")
                 body.append("<rect x=\"\(left + labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" class=\"bar\">"
                             + "<title>\(Format.xml(p.plugin.description)): \(p.instances) of \(Format.plural(instances, "instance"))</title></rect>")

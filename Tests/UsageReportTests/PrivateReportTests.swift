@@ -325,6 +325,54 @@ final class PrivateReportTests: XCTestCase {
     }
 }
 
+// MARK: Defined for every noisy value
+
+extension PrivateReportTests {
+    /// `report` with its counts replaced (the noise kept): instances, plugin and pair counts.
+    static func with(_ r: PrivateReport, instances: Int64? = nil, uptime: [Int64]? = nil, plugins: [Int: Int64] = [:],
+                     components: [Int: Int64] = [:], pairs: [Int: Int64] = [:]) -> PrivateReport {
+        var p = r.pluginInstances, c = r.components, q = r.pairs
+        for (i, v) in plugins { p[i] = v }
+        for (i, v) in components { c[i] = v }
+        for (i, v) in pairs { q[i] = v }
+        return PrivateReport(index: r.index, epsilon: r.epsilon, delta: r.delta, bounds: r.bounds, rhoBudget: r.rhoBudget,
+                             rhoSpent: r.rhoSpent, epsilonSpent: r.epsilonSpent, groups: r.groups,
+                             instances: instances.map { NoisyCount(value: $0, halfWidth95: r.instances.halfWidth95) } ?? r.instances,
+                             conflicts: r.conflicts,
+                             uptime: uptime.map { $0.map { NoisyCount(value: $0, halfWidth95: r.uptime[0].halfWidth95) } } ?? r.uptime,
+                             pluginInstances: p, components: c, unlisted: r.unlisted, malformed: r.malformed, pairs: q)
+    }
+
+    /// Shares, confidences and lifts from every noisy value from −3 to +3 display thresholds
+    /// (the instance count at −h, where a one-instance release printed `"ci95": [nan, …]`,
+    /// included): finite, the estimate inside its interval, shares within [0, 1].
+    func testDerivedFiguresAreDefinedForEveryNoisyValue() throws {
+        var g = SplitMix64(seed: 11)
+        let base = try PrivateReport.release(Aggregates(pluginCount: Self.small.count), index: Self.small, using: &g)
+        let hn = Int64(base.halfWidth(.instances, counts: 2)), hp = Int64(base.halfWidth(.plugins, counts: 2))
+        let atIssue = Self.with(base, instances: -hn)
+        XCTAssertFalse(atIssue.json().contains("nan"), "instances at -\(hn)")
+        XCTAssertFalse(atIssue.csv().contains("nan"), "instances at -\(hn)")
+        let range = Array(stride(from: -3 * hp, through: 3 * hp, by: 3)) + [-hn, -hn - 1, -hn + 1, -hp, hp, 0, 1, -1]
+        var checked = 0
+        for n in range {
+            for x in range {
+                let r = Self.with(base, instances: n, plugins: [0: x, 1: x + 7], pairs: [0: x / 2])
+                for (what, d) in [("share", r.share(of: x, .plugins)), ("confidence", r.confidence(0, 1)),
+                                  ("reverse confidence", r.confidence(1, 0)), ("lift", r.lift(0, 1))] {
+                    let context = "\(what) at instances \(n), plugin \(x): \(d)"
+                    XCTAssertTrue(d.estimate.isFinite && d.low.isFinite && d.high.isFinite, context)
+                    XCTAssertTrue(d.low <= d.estimate && d.estimate <= d.high, context)
+                    XCTAssertGreaterThanOrEqual(d.low, 0, context)
+                    if what != "lift" { XCTAssertLessThanOrEqual(d.high, 1, context) }
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 10_000)
+    }
+}
+
 extension SplitMix64 {
     /// A uniform Int in 0..<n.
     mutating func int(_ n: Int) -> Int { Int(next(upperBound: UInt64(n))) }
