@@ -196,7 +196,11 @@ enum ReportCommand {
     }
 
     static func render(_ report: PrivateReport, format: String, focus: Int?) -> String {
-        switch format {
+        if let warning = report.noiseWarning {
+            CLI.printError("report: \(warning). Collect payloads for longer before publishing; the operator can read "
+                           + "the exact figures with --release exact (not for publication)")
+        }
+        return switch format {
         case "json": report.json(with: focus)
         case "csv": report.csv(with: focus)
         case "svg": report.svg()

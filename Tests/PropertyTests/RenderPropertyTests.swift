@@ -326,6 +326,100 @@ final class RenderPropertyTests: XCTestCase {
         print("one-instance file: \(parsed) of \(releases) private releases parsed strictly in every format")
         XCTAssertEqual(parsed, releases, failures.prefix(5).joined(separator: "\n"))
     }
+
+    // MARK: Charts
+
+    /// A text line's box: width 0.6 × font size a character (conservative for the sans-serif
+    /// fonts the charts name), height the font size above the baseline.
+    struct TextBox {
+        var x0, x1, y0, y1: Double
+        var text: String
+    }
+
+    /// The boxes of every `<text>` of a chart, with font sizes and anchors from its style sheet
+    /// (`text{…}` then `.class{…}`) and its own attributes.
+    static func textBoxes(_ svg: XMLElement) -> [TextBox] {
+        var rules: [String: [String: String]] = [:]
+        for style in svg.all where style.name == "style" {
+            for rule in style.allText.split(separator: "}") {
+                let parts = rule.split(separator: "{", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                for selector in parts[0].split(separator: ",") {
+                    for declaration in parts[1].split(separator: ";") {
+                        let kv = declaration.split(separator: ":", maxSplits: 1)
+                        guard kv.count == 2 else { continue }
+                        rules[selector.trimmingCharacters(in: .whitespaces), default: [:]][String(kv[0]).trimmingCharacters(in: .whitespaces)] =
+                            String(kv[1]).trimmingCharacters(in: .whitespaces)
+                    }
+                }
+            }
+        }
+        var boxes: [TextBox] = []
+        for text in svg.all where text.name == "text" {
+            var properties = rules["text"] ?? [:]
+            for cls in (text["class"] ?? "").split(separator: " ") {
+                for (k, v) in rules["." + cls] ?? [:] { properties[k] = v }
+            }
+            for k in ["font-size", "text-anchor"] { if let v = text[k] { properties[k] = v } }
+            let sizeText = properties["font-size"] ?? "16px"
+            let size = Double(sizeText.hasSuffix("px") ? String(sizeText.dropLast(2)) : sizeText) ?? 16
+            let x = Double(text["x"] ?? "0") ?? 0, y = Double(text["y"] ?? "0") ?? 0
+            let content = text.allText
+            let width = 0.6 * size * Double(content.count)
+            let x0: Double
+            switch properties["text-anchor"] {
+            case "end": x0 = x - width
+            case "middle": x0 = x - width / 2
+            default: x0 = x
+            }
+            boxes.append(TextBox(x0: x0, x1: x0 + width, y0: y - size, y1: y, text: content))
+        }
+        return boxes
+    }
+
+    /// The first two text lines of `svg` that overlap, or nil.
+    static func overlap(_ svg: String, _ what: String) -> String? {
+        guard let root = try? StrictXML.parse(svg) else { return "\(what): not XML" }
+        let boxes = textBoxes(root)
+        for i in boxes.indices {
+            for j in boxes.indices where j > i {
+                let a = boxes[i], b = boxes[j]
+                if a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 {
+                    return "\(what): \"\(a.text)\" (y \(a.y1)) overlaps \"\(b.text)\" (y \(b.y1))"
+                }
+            }
+        }
+        return nil
+    }
+
+    func testNoTwoTextLinesOfAnyChartOverlap() {
+        // Charts that cut a kind short (more than 12 plugins; an LDP group of more than 24) and
+        // say so, from every renderer.
+        let t = Self.templates[0], n = t.index.count
+        let full = PrivateReport(index: t.index, epsilon: t.epsilon, delta: t.delta, bounds: t.bounds, rhoBudget: t.rhoBudget,
+                                 rhoSpent: t.rhoSpent, epsilonSpent: t.epsilonSpent, groups: t.groups,
+                                 instances: NoisyCount(value: 5_000, halfWidth95: 44), conflicts: t.conflicts, uptime: t.uptime,
+                                 pluginInstances: [Int64](repeating: 1_000, count: n), components: t.components,
+                                 unlisted: t.unlisted, malformed: t.malformed, pairs: t.pairs)
+        var agg = Aggregates(pluginCount: n)
+        agg.instances = 30
+        agg.pluginInstances = [Int](repeating: 30, count: n)
+        var group = LDPGroupReport(mechanism: OptimizedUnaryEncoding(epsilon: 1)!, fingerprint: t.index.layout.fingerprint,
+                                   instances: 30, payloads: 30, conflicts: 0, published: true)
+        group.plugins = t.index.layout.plugins.map { .init(plugin: $0, estimate: LDPEstimate(unbiased: 0.5, standardError: 0.01)) }
+        let exact = UsageReport(aggregates: agg, index: t.index, minInstances: 10, lines: 30, payloads: 30, rejected: [:], ldp: [group])
+        let ldpOnly = UsageReport(aggregates: Aggregates(pluginCount: n), index: t.index, minInstances: 10, lines: 30, payloads: 30,
+                                  rejected: [:], ldp: [group])
+        for (what, svg) in [("dp", full.svg()), ("exact", exact.svg()), ("ldp", exact.ldpReleaseSVG()), ("exact, LDP only", ldpOnly.svg())] {
+            XCTAssertTrue(svg.contains(" more "), "\(what) cuts a kind short")
+            XCTAssertNil(Self.overlap(svg, what))
+        }
+        check(Property(name: "chart text (dp)", gen: Self.dpCases, check: { Self.overlap($0.report.svg(), "dp svg") }),
+              defaultIterations: 60, show: Self.show)
+        check(Property(name: "chart text (exact, ldp)", gen: Self.exactCases, check: { c in
+            Self.overlap(c.report.svg(), "exact svg") ?? Self.overlap(c.report.ldpReleaseSVG(), "ldp svg")
+        }), defaultIterations: 150, show: Self.show)
+    }
 }
 
 /// The strict readers refuse what their formats refuse (and what lenient readers let through).
