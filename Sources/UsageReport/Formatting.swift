@@ -93,6 +93,13 @@ enum Format {
         return "\"" + s.replacing("\"", with: "\"\"") + "\""
     }
 
+    /// A chart's line saying how many plugins it left out (`what`: "processor plugins", `beyond`:
+    /// what they have in common with the drawn ones), in a row of its own.
+    static func svgMore(_ count: Int, _ what: String, x: Int, y: Int, beyond: String) -> String {
+        "<text x=\"\(x)\" y=\"\(y)\" class=\"value\">"
+            + xml("and \(grouped(count)) more \(what) \(beyond) (see the table, JSON or CSV)") + "</text>"
+    }
+
     /// Text for XML content or an attribute.
     static func xml(_ s: String) -> String {
         var out = ""

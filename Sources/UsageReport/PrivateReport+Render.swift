@@ -40,8 +40,13 @@ extension PrivateReport {
         for (k, kind) in CatalogIndex.kinds.enumerated() {
             let members = (0..<index.count).filter { index.kind(ofPlugin: $0) == k }
             let shown = members.filter { shows(plugin: $0) }.sorted { pluginInstances[$0] > pluginInstances[$1] }
-            guard !shown.isEmpty else { continue }
+            guard !members.isEmpty else { continue }
             out.append("")
+            guard !shown.isEmpty else {
+                out.append("\(kind.rawValue) plugins (none of \(members.count) in the catalogue above \(plugins.displayThreshold))")
+                out.append("  (no \(kind.rawValue) plugin's noisy count is above \(plugins.displayThreshold))")
+                continue
+            }
             out.append("\(kind.rawValue) plugins (top \(min(topPlugins, shown.count)) of \(shown.count) above "
                        + "\(plugins.displayThreshold), of \(members.count) in the catalogue)")
             var rows = [["PLUGIN", "INSTANCES", "SHARE", "COMPONENTS"]]
@@ -179,7 +184,7 @@ extension PrivateReport {
         func derived(_ section: String, type: String = "", name: String = "", otherType: String = "", otherName: String = "",
                      _ d: Derived, digits: Int = 6) {
             rows.append([section, type, name, otherType, otherName, Format.fixed(d.estimate, digits), Format.fixed(d.low, digits),
-                         d.high.isFinite ? Format.fixed(d.high, digits) : "inf"])
+                         Format.csvFixed(d.high, digits)])
         }
         for (key, value) in [("release", "dp"), ("epsilon", Format.json(epsilon)), ("delta", Format.json(delta)),
                              ("rho", Format.json(rhoSpent)), ("epsilon_spent", Format.json(epsilonSpent)),
@@ -235,15 +240,20 @@ extension PrivateReport {
         }
         do {
             for (k, kind) in CatalogIndex.kinds.enumerated() {
-                let shown = (0..<index.count).filter { index.kind(ofPlugin: $0) == k && shows(plugin: $0) }
-                    .sorted { pluginInstances[$0] > pluginInstances[$1] }.prefix(topPlugins)
-                guard !shown.isEmpty else { continue }
+                let above = (0..<index.count).filter { index.kind(ofPlugin: $0) == k && shows(plugin: $0) }
+                    .sorted { pluginInstances[$0] > pluginInstances[$1] }
+                guard !above.isEmpty else { continue }
                 body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"kind\">\(Format.xml(kind.rawValue))</text>")
                 y += 8
-                for p in shown {
+                for p in above.prefix(topPlugins) {
                     let s = share(of: pluginInstances[p], .plugins)
                     bar(index.names[p].name, s.estimate, s.low, s.high, Self.derivedText(s, percent: true),
                         "\(index.names[p].description): \(Self.countText(plugin(p))) instances")
+                }
+                if above.count > topPlugins {
+                    body.append(Format.svgMore(above.count - topPlugins, "\(kind.rawValue) plugins", x: left, y: y + 14,
+                                               beyond: "above the display threshold"))
+                    y += rowHeight
                 }
                 y += 22
             }
@@ -274,6 +284,9 @@ extension PrivateReport {
 extension Format {
     /// `fixed` for JSON: null for an infinite or undefined value (an interval of one instance).
     static func jsonFixed(_ x: Double, _ digits: Int) -> String { x.isFinite ? fixed(x, digits) : "null" }
+
+    /// `fixed` for CSV: an empty cell for an infinite or undefined value.
+    static func csvFixed(_ x: Double, _ digits: Int) -> String { x.isFinite ? fixed(x, digits) : "" }
 
     /// A JSON number for a public parameter (shortest round-trip form).
     static func json(_ x: Double) -> String {

@@ -93,6 +93,11 @@ public struct GroupNoise: Sendable {
     /// level 1 − 0.05/coordinates, so that over the whole group a figure whose true count is 0
     /// is shown with probability at most 5% (Bonferroni). Post-processing of noisy values only.
     public let displayThreshold: Int
+    /// The half-widths at 1 − 0.05/2 and 1 − 0.05/4: each count's share of a derived figure's
+    /// 95% (shares and confidences use two counts, lifts four), computed once here rather than
+    /// at every figure.
+    public let halfWidthOfTwo: Int
+    public let halfWidthOfFour: Int
 }
 
 /// A noisy count and its interval.
@@ -107,10 +112,15 @@ public struct NoisyCount: Sendable, Equatable {
 /// A share, confidence or lift computed from noisy counts, with an interval that holds with
 /// probability at least 95% (from the noise alone): each count's interval is taken at 1 − 0.05/m
 /// for the m counts it uses, and the function's range over those intervals is the interval.
+///
+/// Defined for every noisy value, zero and negative ones included: `low ≤ estimate ≤ high`, all
+/// three finite. A true denominator is a count of instances using something that the numerator
+/// counts too, so it is at least 1 whenever the figure exists: each denominator's interval is
+/// clamped to start at 1. A noisy denominator of 0 or below says the release holds no usable
+/// count to divide by: the estimate is 0 and its interval starts at 0.
 public struct Derived: Sendable, Equatable {
     public let estimate: Double
     public let low: Double
-    /// `.infinity` when a denominator's interval reaches zero.
     public let high: Double
 }
 
@@ -205,10 +215,10 @@ public struct PrivateReport: Sendable {
             guard let noise = DiscreteGaussian(varianceAtLeast: variance) else {
                 throw .badParameters("ε = \(epsilon) and δ = \(delta) need a noise variance of \(variance) for \(group.rawValue), outside what the sampler takes")
             }
+            func halfWidth(_ level: Double) -> Int { PrivacyAccounting.halfWidth(variance: noise.variance, level: level) }
             groups.append(GroupNoise(group: group, sensitivitySquared: d2, coordinates: coordinates, noise: noise,
-                                     halfWidth95: PrivacyAccounting.halfWidth(variance: noise.variance, level: 0.95),
-                                     displayThreshold: PrivacyAccounting.halfWidth(variance: noise.variance,
-                                                                                   level: 1 - 0.05 / Double(max(1, coordinates)))))
+                                     halfWidth95: halfWidth(0.95), displayThreshold: halfWidth(1 - 0.05 / Double(max(1, coordinates))),
+                                     halfWidthOfTwo: halfWidth(1 - 0.05 / 2), halfWidthOfFour: halfWidth(1 - 0.05 / 4)))
         }
         let spent = groups.reduce(0) { $0 + $1.rho }
         func group(_ g: FigureGroup) -> GroupNoise { groups[g.position] }
@@ -261,7 +271,12 @@ public struct PrivateReport: Sendable {
 
     /// Half-width at level 1 − 0.05/m for a group (the per-count level of an m-count figure).
     func halfWidth(_ group: FigureGroup, counts m: Int) -> Double {
-        Double(PrivacyAccounting.halfWidth(variance: noise(group).noise.variance, level: 1 - 0.05 / Double(m)))
+        let g = noise(group)
+        switch m {
+        case 2: return Double(g.halfWidthOfTwo)
+        case 4: return Double(g.halfWidthOfFour)
+        default: return Double(PrivacyAccounting.halfWidth(variance: g.noise.variance, level: 1 - 0.05 / Double(m)))
+        }
     }
 
     /// count / instances, clipped to [0, 1], with a ≥ 95% interval.
@@ -269,14 +284,17 @@ public struct PrivateReport: Sendable {
         ratio(count, group, over: instances.value, .instances)
     }
 
-    /// a / b with a ≥ 95% interval (each count at 97.5%), clipped to [0, 1].
+    /// a / b with a ≥ 95% interval (each count at 97.5%), clipped to [0, 1]. The true b is at
+    /// least 1 (it counts instances a counts too), so b's interval is clamped to start at 1; a
+    /// noisy b of 0 or below gives the estimate 0 and an interval from 0 (see `Derived`).
     func ratio(_ a: Int64, _ ga: FigureGroup, over b: Int64, _ gb: FigureGroup) -> Derived {
         let ha = halfWidth(ga, counts: 2), hb = halfWidth(gb, counts: 2)
         let x = Double(a), y = Double(b)
-        let estimate = y > 0 ? min(1, max(0, x / y)) : 0
-        let low = max(0, x - ha) / (y + hb)
-        let high = y - hb > 0 ? min(1, (x + ha) / (y - hb)) : 1
-        return Derived(estimate: estimate, low: min(low, 1), high: max(0, high))
+        func clip(_ v: Double) -> Double { min(1, max(0, v)) }
+        guard y >= 1 else {
+            return Derived(estimate: 0, low: 0, high: clip(max(0, x + ha) / max(1, y - hb)))
+        }
+        return Derived(estimate: clip(x / y), low: clip(max(0, x - ha) / (y + hb)), high: clip(max(0, x + ha) / max(1, y - hb)))
     }
 
     /// Share of plugin `a`'s instances that also use `b`.
@@ -285,14 +303,16 @@ public struct PrivateReport: Sendable {
     }
 
     /// Lift, P(A and B) / (P(A) P(B)) = n_ab · n / (n_a · n_b), with each of the four counts at
-    /// 98.75%; `high` is infinite when a denominator's interval reaches 0.
+    /// 98.75%. As in `ratio`, the plugin counts' intervals are clamped to start at 1, so `high`
+    /// is finite; a noisy n_a or n_b of 0 or below gives the estimate 0 and an interval from 0.
     public func lift(_ a: Int, _ b: Int) -> Derived {
         let hab = halfWidth(.pairs, counts: 4), hp = halfWidth(.plugins, counts: 4), hn = halfWidth(.instances, counts: 4)
         let nab = Double(pairs[pairIndex(a, b)]), na = Double(pluginInstances[a]), nb = Double(pluginInstances[b])
         let n = Double(instances.value)
-        let estimate = na > 0 && nb > 0 ? max(0, nab) * max(0, n) / (na * nb) : 0
+        let high = max(0, nab + hab) * max(0, n + hn) / (max(1, na - hp) * max(1, nb - hp))
+        guard na >= 1 && nb >= 1 else { return Derived(estimate: 0, low: 0, high: high) }
+        let estimate = max(0, nab) * max(0, n) / (na * nb)
         let low = max(0, nab - hab) * max(0, n - hn) / ((na + hp) * (nb + hp))
-        let high = na - hp > 0 && nb - hp > 0 ? (nab + hab) * (n + hn) / ((na - hp) * (nb - hp)) : .infinity
         return Derived(estimate: estimate, low: low, high: high)
     }
 

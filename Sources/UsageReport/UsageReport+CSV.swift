@@ -5,8 +5,15 @@ extension UsageReport {
     /// `section,type,name,other_type,other_name,instances,share,components,lift,confidence_ab,confidence_ba,epsilon,estimate,unbiased,ci95_low,ci95_high`.
     /// LDP groups' estimates are `ldp_plugin`, `ldp_unlisted` and `ldp_pair` rows, with ε.
     /// A figure under the threshold shows as `< K` in `instances`, with the columns derived from
-    /// it left empty; pairs under it are counted in the `suppressed` rows, not named.
+    /// it left empty; pairs under it are counted in the `suppressed` rows, not named. The first
+    /// row after the header is the NOT FOR PUBLICATION notice (`notice`, the text in `name`),
+    /// so that every row has the header's 16 columns. An interval end that is not finite (an
+    /// LDP group of one instance) is an empty cell.
     public func csv(with focus: PluginName? = nil) -> String {
+        csv(with: focus, notice: UsageReport.notice)
+    }
+
+    func csv(with focus: PluginName?, notice: String) -> String {
         var rows: [[String]] = [["section", "type", "name", "other_type", "other_name", "instances", "share",
                                  "components", "lift", "confidence_ab", "confidence_ba", "epsilon", "estimate", "unbiased", "ci95_low", "ci95_high"]]
         func row(_ section: String, type: String = "", name: String = "", otherType: String = "", otherName: String = "",
@@ -15,13 +22,14 @@ extension UsageReport {
             var row = [section, type, name, otherType, otherName, instances, share, components, lift, ab, ba, epsilon]
             if let e = estimate {
                 // `estimate` as in JSON (the share, clipped to [0, 1]); `unbiased` the value itself.
-                row += [Format.fixed(e.share, 6), Format.fixed(e.unbiased, 6), Format.jsonFixed(e.low, 6), Format.jsonFixed(e.high, 6)]
+                row += [Format.fixed(e.share, 6), Format.fixed(e.unbiased, 6), Format.csvFixed(e.low, 6), Format.csvFixed(e.high, 6)]
             } else {
                 row += ["", "", "", ""]
             }
             rows.append(row)
         }
         let below = "< \(minInstances)"
+        row("notice", name: notice, "")
         row("total", name: "min_instances", String(minInstances))
         row("total", name: "lines", String(lines))
         row("total", name: "payloads", String(payloads))
@@ -67,6 +75,6 @@ extension UsageReport {
         row("suppressed", name: "kind_counts", String(suppressed.kindCounts))
         row("suppressed", name: "uptime_buckets", String(suppressed.uptimeBuckets))
         row("suppressed", name: "ldp_groups", String(suppressed.ldpGroups))
-        return "# " + UsageReport.notice + "\n" + rows.map { $0.map(Format.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return rows.map { $0.map(Format.csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }

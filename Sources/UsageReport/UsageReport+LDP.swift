@@ -43,10 +43,12 @@ extension UsageReport {
             + "\"distinguishable_from_zero\": \(e.distinguishableFromZero)"
     }
 
-    /// `12.3% ± 1.4` (percentage points), `~` marking an estimate not distinguishable from 0.
+    /// `12.3% ± 1.4` (percentage points), `~` marking an estimate not distinguishable from 0;
+    /// `± ∞` when there is no interval (a group of one instance has no standard error).
     static func estimateText(_ e: LDPEstimate) -> String {
         let half = LDPEstimator.z95 * e.standardError
-        return Format.fixed(e.unbiased * 100, 1) + "% ± " + Format.fixed(half * 100, 1) + (e.distinguishableFromZero ? "" : " ~")
+        return Format.fixed(e.unbiased * 100, 1) + "% ± " + (half.isFinite ? Format.fixed(half * 100, 1) : "∞")
+            + (e.distinguishableFromZero ? "" : " ~")
     }
 
     /// The table's LDP sections.

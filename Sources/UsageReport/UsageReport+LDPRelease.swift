@@ -32,18 +32,19 @@ extension UsageReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// The exact view's CSV rows of LDP groups only (its columns), after a `#` line with the notice.
+    /// The exact view's CSV rows of LDP groups only (its columns): the header, a `notice` row
+    /// with what holds for them (the text in `name`), then the `ldp_*` rows.
     public func ldpReleaseCSV() -> String {
-        let rows = csv().split(separator: "\n", omittingEmptySubsequences: false).dropFirst()  // the exact view's notice
-        let kept = rows.enumerated().filter { $0.offset == 0 || $0.element.hasPrefix("ldp_") }.map(\.element)
-        return "# " + UsageReport.ldpNotice + "\n" + kept.joined(separator: "\n") + "\n"
+        let rows = csv(with: nil, notice: UsageReport.ldpNotice).split(separator: "\n", omittingEmptySubsequences: true)
+        let kept = rows.enumerated().filter { $0.offset <= 1 || $0.element.hasPrefix("ldp_") }.map(\.element)
+        return kept.joined(separator: "\n") + "\n"
     }
 
     /// The LDP groups' plugin estimates as bars, each with its 95% interval as a whisker.
     public func ldpReleaseSVG(topPlugins: Int = 24) -> String {
-        let (body, height) = ldpChart(top: 86, topPlugins: topPlugins)
-        return svgDocument(title: "Plugin shares, estimated from LDP payloads", subtitle: UsageReport.ldpNotice,
-                           body: body, height: height, comment: nil)
+        svgDocument(title: "Plugin shares, estimated from LDP payloads", subtitle: UsageReport.ldpNotice, comment: nil) {
+            ldpChart(top: $0, topPlugins: topPlugins)
+        }
     }
 
     /// Bars with whiskers for each published group's estimates distinguishable from 0, from `top`.
@@ -54,8 +55,9 @@ extension UsageReport {
         for group in publishedLDP {
             body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"kind\">\(Format.xml("LDP payloads, plugin-level ε = \(Format.fixed(group.mechanism.epsilon, 3)): \(Format.plural(group.instances, "instance"))"))</text>")
             y += 8
-            let shown = group.plugins.filter { $0.estimate.distinguishableFromZero }
-                .sorted { $0.estimate.unbiased > $1.estimate.unbiased }.prefix(topPlugins)
+            let distinguishable = group.plugins.filter { $0.estimate.distinguishableFromZero }
+                .sorted { $0.estimate.unbiased > $1.estimate.unbiased }
+            let shown = distinguishable.prefix(topPlugins)
             for p in shown {
                 let e = p.estimate
                 func x(_ v: Double) -> Int { left + labelWidth + Int((min(1, max(0, v)) * Double(barMax)).rounded()) }
@@ -71,6 +73,10 @@ extension UsageReport {
             if shown.isEmpty {
                 body.append("<text x=\"\(left)\" y=\"\(y + 14)\" class=\"value\">No estimate is distinguishable from 0.</text>")
                 y += rowHeight
+            } else if distinguishable.count > shown.count {
+                body.append(Format.svgMore(distinguishable.count - shown.count, "plugins", x: left, y: y + 14,
+                                           beyond: "distinguishable from 0"))
+                y += rowHeight
             }
             y += 22
         }
@@ -81,8 +87,23 @@ extension UsageReport {
         return (body, y + 10)
     }
 
-    func svgDocument(title: String, subtitle: String, body: [String], height: Int, comment: String?) -> String {
+    /// A chart's document: the title, the subtitle wrapped at about 110 characters, then the
+    /// body `chart` draws from the top it is given (below the subtitle's last line, however
+    /// many lines it took) and the height it ends at.
+    func svgDocument(title: String, subtitle: String, comment: String?, chart: (_ top: Int) -> (body: [String], height: Int)) -> String {
         let width = 780
+        var lines: [String] = []
+        var line = ""
+        for word in subtitle.split(separator: " ") {
+            if !line.isEmpty && line.count + word.count > 110 {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        let lastSubtitle = 46 + 16 * max(0, lines.count - 1)
+        let (body, height) = chart(lastSubtitle + 40)
         var out: [String] = comment.map { ["<!-- \(Format.xml($0)) -->"] } ?? []
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
                    + "role=\"img\" aria-label=\"\(Format.xml(title))\">")
@@ -91,17 +112,9 @@ extension UsageReport {
                    + ".name{text-anchor:end}.value{fill:#555}.bar{fill:#3b6ea8}.whisker{stroke:#111;stroke-width:1.2;fill:none}</style>")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>")
         out.append("<text x=\"20\" y=\"26\" class=\"title\">\(Format.xml(title))</text>")
-        // The subtitle, wrapped at about 110 characters.
-        var line = "", y = 46
-        for word in subtitle.split(separator: " ") {
-            if line.count + word.count > 110 {
-                out.append("<text x=\"20\" y=\"\(y)\" class=\"value\">\(Format.xml(line))</text>")
-                y += 16
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
+        for (i, text) in lines.enumerated() {
+            out.append("<text x=\"20\" y=\"\(46 + 16 * i)\" class=\"value\">\(Format.xml(text))</text>")
         }
-        if !line.isEmpty { out.append("<text x=\"20\" y=\"\(y)\" class=\"value\">\(Format.xml(line))</text>") }
         out += body
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"

@@ -8,12 +8,12 @@ extension UsageReport {
         var body: [String] = []
         var y = 70
         for kind in CatalogIndex.kinds {
-            let published = plugins.filter { $0.plugin.kind == kind }.prefix(topPlugins)
+            let published = plugins.filter { $0.plugin.kind == kind }
             guard !published.isEmpty else { continue }
             body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"kind\">\(Format.xml(kind.rawValue))</text>")
             y += 8
-            for p in published {
-                let length = max(1, Int((p.share * Double(barMax)).rounded()))
+            for p in published.prefix(topPlugins) {
+                let length = max(1, Int((min(1, max(0, p.share)) * Double(barMax)).rounded()))
                 body.append("<text x=\"\(left + labelWidth - 8)\" y=\"\(y + 14)\" class=\"name\">\(Format.xml(p.plugin.name))</text>")
                 body.append("<rect x=\"\(left + labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" class=\"bar\">"
                             + "<title>\(Format.xml(p.plugin.description)): \(p.instances) of \(Format.plural(instances, "instance"))</title></rect>")
@@ -21,14 +21,19 @@ extension UsageReport {
                             + "\(Format.percent(p.share)) (\(Format.grouped(p.instances)))</text>")
                 y += rowHeight
             }
+            if published.count > topPlugins {
+                body.append(Format.svgMore(published.count - topPlugins, "\(kind.rawValue) plugins", x: left, y: y + 14,
+                                           beyond: "used by \(Format.plural(minInstances, "instance")) or more"))
+                y += rowHeight
+            }
             y += 22
         }
         if body.isEmpty && !publishedLDP.isEmpty {
             // An LDP-only collection: chart its estimates, with their intervals.
-            let (chart, height) = ldpChart(top: 86, topPlugins: 24)
             return svgDocument(title: "Plugin shares, estimated from LDP payloads (exact view: NOT FOR PUBLICATION)",
-                               subtitle: "No exact payload. " + UsageReport.ldpNotice, body: chart, height: height,
-                               comment: UsageReport.notice)
+                               subtitle: "No exact payload. " + UsageReport.ldpNotice, comment: UsageReport.notice) {
+                ldpChart(top: $0, topPlugins: 24)
+            }
         }
         if body.isEmpty {
             body.append("<text x=\"\(left)\" y=\"\(y)\" class=\"value\">No plugin is used by \(Format.plural(minInstances, "instance")) or more.</text>")

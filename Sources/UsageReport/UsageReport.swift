@@ -134,7 +134,9 @@ public struct UsageReport: Sendable {
         for (key, both) in agg.pairs where both > 0 {
             guard both >= k else { suppressed.pairs += 1; continue }
             let a = Int(key >> 32), b = Int(key & 0xFFFF_FFFF)
-            let na = Double(agg.pluginInstances[a]), nb = Double(agg.pluginInstances[b])
+            // At least 1: counts made elsewhere (a counts file, a library caller) need not be
+            // consistent, and no figure may come out infinite.
+            let na = Double(max(1, agg.pluginInstances[a])), nb = Double(max(1, agg.pluginInstances[b]))
             let ab = Double(both)
             pairs.append(PairFigure(a: index.names[a], b: index.names[b], instances: both,
                                     lift: ab * n / (na * nb), confidenceAB: ab / na, confidenceBA: ab / nb))

@@ -276,7 +276,11 @@ enum ReportCommand {
     static func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
 
     static func render(_ report: PrivateReport, format: String, focus: Int?) -> String {
-        switch format {
+        if let warning = report.noiseWarning {
+            CLI.printError("report: \(warning). Collect payloads for longer before publishing; the operator can read "
+                           + "the exact figures with --release exact (not for publication)")
+        }
+        return switch format {
         case "json": report.json(with: focus)
         case "csv": report.csv(with: focus)
         case "svg": report.svg()

@@ -325,6 +325,137 @@ final class PrivateReportTests: XCTestCase {
     }
 }
 
+// MARK: Defined for every noisy value; saying when it is noise
+
+extension PrivateReportTests {
+    /// `report` with its counts replaced (the noise kept): instances, plugin and pair counts.
+    static func with(_ r: PrivateReport, instances: Int64? = nil, uptime: [Int64]? = nil, plugins: [Int: Int64] = [:],
+                     components: [Int: Int64] = [:], pairs: [Int: Int64] = [:]) -> PrivateReport {
+        var p = r.pluginInstances, c = r.components, q = r.pairs
+        for (i, v) in plugins { p[i] = v }
+        for (i, v) in components { c[i] = v }
+        for (i, v) in pairs { q[i] = v }
+        return PrivateReport(index: r.index, epsilon: r.epsilon, delta: r.delta, bounds: r.bounds, rhoBudget: r.rhoBudget,
+                             rhoSpent: r.rhoSpent, epsilonSpent: r.epsilonSpent, groups: r.groups,
+                             instances: instances.map { NoisyCount(value: $0, halfWidth95: r.instances.halfWidth95) } ?? r.instances,
+                             conflicts: r.conflicts,
+                             uptime: uptime.map { $0.map { NoisyCount(value: $0, halfWidth95: r.uptime[0].halfWidth95) } } ?? r.uptime,
+                             pluginInstances: p, components: c, unlisted: r.unlisted, malformed: r.malformed, pairs: q)
+    }
+
+    /// Shares, confidences and lifts from every noisy value from −3 to +3 display thresholds
+    /// (the instance count at −h, where a one-instance release printed `"ci95": [nan, …]`,
+    /// included): finite, the estimate inside its interval, shares within [0, 1].
+    func testDerivedFiguresAreDefinedForEveryNoisyValue() throws {
+        var g = SplitMix64(seed: 11)
+        let base = try PrivateReport.release(Aggregates(pluginCount: Self.small.count), index: Self.small, using: &g)
+        let hn = Int64(base.halfWidth(.instances, counts: 2)), hp = Int64(base.halfWidth(.plugins, counts: 2))
+        let atIssue = Self.with(base, instances: -hn)
+        XCTAssertFalse(atIssue.json().contains("nan"), "instances at -\(hn)")
+        XCTAssertFalse(atIssue.csv().contains("nan"), "instances at -\(hn)")
+        let range = Array(stride(from: -3 * hp, through: 3 * hp, by: 3)) + [-hn, -hn - 1, -hn + 1, -hp, hp, 0, 1, -1]
+        var checked = 0
+        for n in range {
+            for x in range {
+                let r = Self.with(base, instances: n, plugins: [0: x, 1: x + 7], pairs: [0: x / 2])
+                for (what, d) in [("share", r.share(of: x, .plugins)), ("confidence", r.confidence(0, 1)),
+                                  ("reverse confidence", r.confidence(1, 0)), ("lift", r.lift(0, 1))] {
+                    let context = "\(what) at instances \(n), plugin \(x): \(d)"
+                    XCTAssertTrue(d.estimate.isFinite && d.low.isFinite && d.high.isFinite, context)
+                    XCTAssertTrue(d.low <= d.estimate && d.estimate <= d.high, context)
+                    XCTAssertGreaterThanOrEqual(d.low, 0, context)
+                    if what != "lift" { XCTAssertLessThanOrEqual(d.high, 1, context) }
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 10_000)
+    }
+
+    /// The issue's small release: `Instances: 29 ± 44`, a negative uptime bucket, a shown plugin
+    /// with `COMPONENTS -411 ± 494`. The release lists them and says so in one line; a large
+    /// release of common plugins says nothing.
+    func testTheReleaseSaysWhenItsFiguresAreNoise() throws {
+        var g = SplitMix64(seed: 12)
+        let index = Self.benthos
+        let mapping = try XCTUnwrap(index.names.firstIndex { $0.description == "processor/mapping" })
+        let empty = try PrivateReport.release(Aggregates(pluginCount: index.count), index: index, using: &g)
+        let small = Self.with(empty, instances: 29, uptime: [20, 30, -12, 3], plugins: [mapping: 120], components: [mapping: -411])
+        XCTAssertEqual(small.noiseDominated.map(\.description).prefix(5),
+                       ["instances 29 ± 44", "uptime < 1 hour 20 ± 49", "uptime < 1 day 30 ± 49", "uptime < 1 week -12 ± 49",
+                        "uptime 1 week or more 3 ± 49"])
+        XCTAssertTrue(small.noiseDominated.contains { $0.description == "processor/mapping components -411 ± 494" }, "\(small.noiseDominated)")
+        let warning = try XCTUnwrap(small.noiseWarning)
+        XCTAssertFalse(warning.contains("\n"))
+        XCTAssertTrue(warning.hasPrefix("this release is mostly noise: it rests on 29 ± 44 instances, fewer than the 1,000"), warning)
+        XCTAssertTrue(warning.contains("instances 29 ± 44, uptime < 1 hour 20 ± 49"), warning)
+
+        // 300 real instances: not noise-dominated at ± 44, but below the size that says much.
+        var agg = Aggregates(pluginCount: index.count)
+        agg.instances = 300
+        agg.uptime = [75, 75, 75, 75]
+        let r300 = try PrivateReport.release(agg, index: index, using: &g)
+        XCTAssertTrue(r300.noiseWarning?.hasPrefix("this release is mostly noise: it rests on ") ?? false, r300.noiseWarning ?? "nil")
+
+        // 20,000 instances using four plugins with a component each: nothing to say.
+        agg.instances = 20_000
+        agg.uptime = [5_000, 5_000, 5_000, 5_000]
+        let common = ["input/kafka", "processor/mapping", "processor/log", "output/aws_s3"].map { name in index.names.firstIndex { $0.description == name }! }
+        for p in common { agg.pluginInstances[p] = 20_000; agg.components[p] = 20_000 }
+        for a in common { for b in common where a < b { agg.setPair(a, b, 20_000) } }
+        let large = try PrivateReport.release(agg, index: index, using: &g)
+        XCTAssertEqual(large.noiseDominated, [])
+        XCTAssertNil(large.noiseWarning)
+        // A shown plugin whose components are within their noise is named, without "mostly noise".
+        let rare = Self.with(large, plugins: [mapping: 300], components: [mapping: 300])
+        XCTAssertEqual(rare.noiseWarning, "1 printed figure is smaller than its 95% half-width (processor/mapping components 300 ± 494): read them as noise")
+    }
+
+    /// Every kind has its section in the table, with a line when none of its plugins is shown.
+    func testEveryKindHasItsSectionInTheTable() throws {
+        var g = SplitMix64(seed: 13)
+        var agg = Aggregates(pluginCount: Self.benthos.count)
+        agg.instances = 1
+        let kafka = try XCTUnwrap(Self.benthos.names.firstIndex { $0.description == "input/kafka" })
+        let r = Self.with(try PrivateReport.release(agg, index: Self.benthos, using: &g), plugins: [kafka: 500])
+        let table = r.table()
+        XCTAssertTrue(table.contains("\ninput plugins (top 1 of "), table)
+        for kind in CatalogIndex.kinds where kind != .input && !(0..<r.index.count).contains(where: { r.index.names[$0].kind == kind && r.shows(plugin: $0) }) {
+            XCTAssertTrue(table.contains("\n\(kind.rawValue) plugins (none of "), "\(kind): \(table)")
+            XCTAssertTrue(table.contains("\n  (no \(kind.rawValue) plugin's noisy count is above 80)"), "\(kind): \(table)")
+        }
+    }
+
+    /// A chart that cannot draw every plugin says how many it left out: the private release's,
+    /// the exact view's and the LDP release's.
+    func testTheChartsSayHowManyPluginsTheyLeaveOut() throws {
+        var g = SplitMix64(seed: 14)
+        let processors = Self.small.names.indices.filter { Self.small.names[$0].kind == .processor }
+        XCTAssertEqual(processors.count, 20)
+        let empty = try PrivateReport.release(Aggregates(pluginCount: Self.small.count), index: Self.small, using: &g)
+        let dp = Self.with(empty, instances: 5_000, plugins: Dictionary(uniqueKeysWithValues: processors.map { ($0, 1_000) }))
+        XCTAssertTrue(dp.svg().contains(">and 8 more processor plugins above the display threshold (see the table, JSON or CSV)<"), dp.svg())
+        XCTAssertEqual(dp.svg(topPlugins: 20).components(separatedBy: "class=\"bar\"").count - 1, 20)
+        XCTAssertFalse(dp.svg(topPlugins: 20).contains("more processor plugins"))
+
+        let lines = (0..<30).map { Self.line($0, processors.map { "processor/\(Self.small.names[$0].name)" }) }
+        let exact = Self.builder(lines, index: Self.small).report(minInstances: 10)
+        XCTAssertTrue(exact.svg().contains(">and 8 more processor plugins used by 10 instances or more (see the table, JSON or CSV)<"), exact.svg())
+
+        // 40 LDP payloads reporting every bit: every plugin is distinguishable from 0, 41 of them.
+        let width = (Self.small.layout.width + 3) / 4
+        let bits = String(repeating: "f", count: width - 1) + ["8", "c", "e", "f"][(Self.small.layout.width - 1) % 4]
+        let ldpLines = (0..<40).map { n -> String in
+            let hex = String(0x100000 + n, radix: 16)
+            return #"{"id":"00000000-0000-4000-8000-000000\#(hex)","uptime":3600,"mechanism":"oue","epsilon":1.0986122886681098,"#
+                + #""catalog":"\#(Self.small.layout.fingerprint)","bits":"\#(bits)"}"#
+        }
+        let ldp = Self.builder(ldpLines, index: Self.small).report(minInstances: 1)
+        XCTAssertEqual(ldp.ldp.first?.instances, 40, "the LDP lines were read")
+        XCTAssertTrue(ldp.ldpReleaseSVG().contains(">and 17 more plugins distinguishable from 0 (see the table, JSON or CSV)<"), ldp.ldpReleaseSVG())
+    }
+}
+
 extension SplitMix64 {
     /// A uniform Int in 0..<n.
     mutating func int(_ n: Int) -> Int { Int(next(upperBound: UInt64(n))) }
