@@ -311,7 +311,9 @@ final class RenderPropertyTests: XCTestCase {
     /// seeded generators so that a failure replays), each format read strictly, each derived
     /// figure inside its interval. (One release in about 800 printed `"ci95": [nan, …]`.)
     func testThreeHundredReleasesOfOneInstanceParseStrictly() throws {
-        let releases = Int(ProcessInfo.processInfo.environment["ONE_INSTANCE_RELEASES"] ?? "") ?? 300
+        // 30 in swift test (each release draws 55,278 noisy pairs: 300 take about 2 minutes in a
+        // debug build); ONE_INSTANCE_RELEASES=300 for the issue's evidence.
+        let releases = Int(ProcessInfo.processInfo.environment["ONE_INSTANCE_RELEASES"] ?? "") ?? 30
         var builder = ReportBuilder(index: Self.benthos)
         builder.add(text: Array(#"{"id":"6f1c2d3e-4b5a-4978-8695-a4b3c2d1e0f9","uptime":7200,"components":[{"type":"input","name":"kafka"},{"type":"processor","name":"mapping"},{"type":"output","name":"aws_s3"}]}"#.utf8))
         var parsed = 0, failures: [String] = []
