@@ -21,7 +21,8 @@ final class TelemetryLDPTests: XCTestCase {
     func field(_ name: String, of payload: [UInt8]) -> String? {
         let text = String(decoding: payload, as: UTF8.self)
         guard let range = text.range(of: "\"\(name)\":") else { return nil }
-        return String(text[range.upperBound...].prefix { $0 != "," && $0 != "}" })
+        // A field's JSON text, without the white space that pads the payload.
+        return String(text[range.upperBound...].prefix { $0 != "," && $0 != "}" && $0 != " " })
     }
 
     func testEverySendOfAProcessRepeatsTheSameBitsOnlyTheUptimeChanges() async throws {
