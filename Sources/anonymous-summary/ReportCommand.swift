@@ -9,7 +9,7 @@ enum ReportCommand {
     static let usage = """
         usage: anonymous-summary report [--release dp|exact|ldp] [--format table|json|csv|svg|counts] [--with KIND/NAME]
                                         [--epsilon E] [--delta D] [--max-plugins C] [--budget-file F [--budget E]]
-                                        [--min-instances K] (FILE…|DIR|- | --counts FILE)
+                                        [--min-instances K] [--accepted OUT] (FILE…|DIR|- | --counts FILE)
           Reads payloads as a collector stores them (one JSON payload a line; a DIR means its
           *.jsonl files; - is standard input) and reports, over instances (payloads grouped by
           id, the greatest uptime standing): how many instances, their uptimes, how many use each
@@ -27,12 +27,15 @@ enum ReportCommand {
           --release ldp prints the groups of LDP payloads alone: their estimates carry the local,
           plugin-level ε of each payload; group sizes and who sent one are not protected. LDP
           payloads are never in the dp release.
+          --accepted OUT also writes to OUT the lines the report accepted (exact and LDP payloads),
+          byte for byte as read, one a line, in order: load only these into a SQL engine that runs
+          schema/report.sql, and it counts what the report counts. Rejected lines are not in it.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let (flags, operands) = try CLI.split(arguments, flags: [], valued: [
             "--min-instances", "--format", "--with", "--release", "--epsilon", "--delta", "--max-plugins",
-            "--budget-file", "--budget", "--counts",
+            "--budget-file", "--budget", "--counts", "--accepted",
         ], usage: usage)
         let release = flags["--release"]?.last ?? "dp"
         guard ["dp", "exact", "ldp"].contains(release) else {
@@ -47,6 +50,9 @@ enum ReportCommand {
             throw CLIFailure(code: .usage, message: "--counts FILE releases a counts file: give no payload files with it")
         }
         guard countsFile != nil || !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        if countsFile != nil && flags["--accepted"] != nil {
+            throw CLIFailure(code: .usage, message: "--accepted writes the payload lines a report accepted: a counts file has none")
+        }
         // Options that belong to one release only are refused with the other, not ignored.
         if release == "dp" {
             for option in ["--min-instances"] where flags[option] != nil {
@@ -107,6 +113,7 @@ enum ReportCommand {
         var inputs: [PrivacyLedger.Input] = []
         let ledgerPath = flags["--budget-file"]?.last
         let text: String
+        var accepted: AcceptedLines?
         if let countsFile {
             let bytes = try CLI.readInput(countsFile, limit: 256 << 20)
             if ledgerPath != nil { inputs.append(.init(name: CLI.displayName(countsFile), bytes: bytes)) }
@@ -133,11 +140,12 @@ enum ReportCommand {
             text = render(report, format: format, focus: focus.flatMap(index.number(of:)))
         } else {
             let files = try inputFiles(operands)
+            if let out = flags["--accepted"]?.last { accepted = try AcceptedLines(out, inputs: files) }
             var builder = ReportBuilder(index: index)
             for file in files {
                 var hasher: SHA256? = ledgerPath == nil ? nil : SHA256()
                 var size = 0
-                try read(file, into: &builder, hasher: &hasher, size: &size)
+                try read(file, into: &builder, hasher: &hasher, size: &size, accepted: accepted)
                 if var h = hasher { inputs.append(.init(name: CLI.displayName(file), digest: h.finalize(), size: size)) }
             }
             if builder.payloads == 0 && builder.ldpPayloads == 0 {
@@ -192,6 +200,10 @@ enum ReportCommand {
                 text = render(result.report, format: format, focus: focus.flatMap(index.number(of:)))
             }
         }
+        if let accepted {
+            try accepted.finish()
+            CLI.printError("report: \(CLI.plural(accepted.count, "accepted line")) written to \(accepted.path)")
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
@@ -240,8 +252,10 @@ enum ReportCommand {
     }
 
     /// Feeds `path` to the builder a megabyte at a time: memory does not grow with the file.
-    /// With a hasher, the bytes are hashed on the way (the ledger's record of the input).
-    static func read(_ path: String, into builder: inout ReportBuilder, hasher: inout SHA256?, size: inout Int) throws(CLIFailure) {
+    /// With a hasher, the bytes are hashed on the way (the ledger's record of the input); with
+    /// `accepted`, the lines the builder accepts are written to it.
+    static func read(_ path: String, into builder: inout ReportBuilder, hasher: inout SHA256?, size: inout Int,
+                     accepted: AcceptedLines? = nil) throws(CLIFailure) {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }
         defer { if fd != STDIN_FILENO { close(fd) } }
@@ -258,8 +272,8 @@ enum ReportCommand {
             let bytes = UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n)
             hasher?.update(bytes)
             size += n
-            builder.feed(bytes)
+            if let accepted { builder.feed(bytes, accepted: accepted.append) } else { builder.feed(bytes) }
         }
-        builder.endOfStream()
+        if let accepted { builder.endOfStream(accepted: accepted.append) } else { builder.endOfStream() }
     }
 }

@@ -17,7 +17,7 @@ let topUsage = """
                                    say whether telemetry would be on, and what decided
       report [--release dp|exact] [--format table|json|csv|svg|counts] [--with KIND/NAME]
              [--epsilon E] [--delta D] [--max-plugins C] [--budget-file F [--budget E]]
-             [--min-instances K] (FILE…|DIR|- | --counts FILE)
+             [--min-instances K] [--accepted OUT] (FILE…|DIR|- | --counts FILE)
                                    plugin frequencies and pairings from collected payloads,
                                    differentially private unless --release exact
       vdaf run [--vdaf NAME] FILE|-  complete a Prio3 test vector (VDAF draft 20) from its inputs
