@@ -1,14 +1,20 @@
 -- The usage report's per-plugin and per-pair aggregates, with the k-threshold, as SQL over a
 -- table of collected payload texts, for when payloads live in a database or a warehouse.
--- Runs unchanged on SQLite (3.38 or later, for ->>) and DuckDB (1.1 or later, for json_each).
+-- Written for SQLite (3.38 or later, for ->>) and DuckDB (1.1 or later, for json_each); tested,
+-- unchanged, on SQLite 3.40.1 (python3's sqlite3) and DuckDB 2.0.1 (the python module) by
+-- Scripts/report-sql-check in .ci/run, which compares every view below with `anonymous-summary
+-- report` (other versions in those ranges are expected to work, and are not tested).
 --
 --   CREATE TABLE payloads (body TEXT);      -- one collected line a row, as received
 --   .read schema/report.sql                 -- creates the views below
 --   SELECT * FROM report_plugins;  SELECT * FROM report_pairs;  SELECT * FROM report_suppressed;
 --
 -- Change the threshold in report_params. The SQL trusts the rows to be payloads of the
--- published shape (schema/payload.schema.json): load only lines that `anonymous-summary report`
--- accepts, or check them on the way in; it skips rows that are not JSON, nothing more.
+-- published shape (schema/payload.schema.json): load only the lines that `anonymous-summary
+-- report --accepted OUT FILE…` writes to OUT (the lines it accepted, as read), or check them on
+-- the way in. It skips rows that are not JSON and rows with no components (LDP payloads, which
+-- the report keeps apart), nothing more: a general JSON reader keeps one of two duplicate keys
+-- and reads 1e30 as a number, where the report refuses the line.
 -- Instances: payloads grouped by id, the greatest uptime standing (ties: the smaller text).
 -- Pairs are named with a before b in text order of (type, name).
 
@@ -35,7 +41,7 @@ FROM (
            ROW_NUMBER() OVER (PARTITION BY body ->> '$.id'
                               ORDER BY CAST(body ->> '$.uptime' AS BIGINT) DESC, body) AS rank_in_id
     FROM payloads
-    WHERE json_valid(body)
+    WHERE json_valid(body) AND body ->> '$.components' IS NOT NULL
 ) AS ranked
 WHERE rank_in_id = 1;
 
@@ -93,23 +99,65 @@ SELECT (SELECT COUNT(*) FROM per_plugin, report_params AS k WHERE instances < k.
 -- Exact counts under the contribution bounds, for the counts file that `anonymous-summary report
 -- --counts FILE` releases with differential privacy (schema/report-counts.schema.json). They are
 -- exact: not for publication. SQL adds no noise (a SQL engine's random numbers are not fit for
--- it); random() here only picks which C plugins an instance with more than C keeps, which
--- decides nothing about privacy (any choice made from the instance's own data keeps the bound).
--- Each instance keeps at most max_plugins distinct plugins, and at most max_components
+-- it). Each instance keeps at most max_plugins distinct plugins, and at most max_components
 -- components of each.
+--
+-- Which plugins an instance with more than max_plugins keeps is decided from the instance's own
+-- data alone, so the bound holds whatever is kept, and without random(), so that SQLite, DuckDB
+-- (which refuses a volatile window ORDER BY) and every re-run keep the same ones: number the
+-- instance's distinct plugins x = 0, 1, 2, … in text order of (type, name); from its id take
+-- a = 1 + (the first 8 hex digits mod 2147483646) and b = (the last 8 hex digits mod 2147483647);
+-- keep the max_plugins plugins with the smallest ((a * x + b) mod p)^2 mod p, where
+-- p = 2147483647 = 2^31 - 1 (ties, which need a(x + y) + 2b = 0 mod p, broken by type and name).
+-- Every integer stays below 2^63. Over random ids each plugin and each pair of an instance is kept
+-- about as often as by a uniformly random choice. (`report --release exact --format counts` keeps a
+-- uniformly random subset drawn from the system's CSPRNG instead: the two agree exactly on every
+-- instance with at most max_plugins plugins, and keep as many plugins and pairs from the others.)
 CREATE VIEW report_bounded AS
 WITH per_instance AS (
          SELECT id, type, name, COUNT(*) AS components
          FROM report_usage
          GROUP BY id, type, name),
+     numbered AS (
+         SELECT id, type, name, components,
+                ROW_NUMBER() OVER (PARTITION BY id ORDER BY type, name) - 1 AS plugin_number,
+                1 + (
+                   (instr('0123456789abcdef', substr(id, 1, 1)) - 1) * 268435456
+                 + (instr('0123456789abcdef', substr(id, 2, 1)) - 1) * 16777216
+                 + (instr('0123456789abcdef', substr(id, 3, 1)) - 1) * 1048576
+                 + (instr('0123456789abcdef', substr(id, 4, 1)) - 1) * 65536
+                 + (instr('0123456789abcdef', substr(id, 5, 1)) - 1) * 4096
+                 + (instr('0123456789abcdef', substr(id, 6, 1)) - 1) * 256
+                 + (instr('0123456789abcdef', substr(id, 7, 1)) - 1) * 16
+                 + (instr('0123456789abcdef', substr(id, 8, 1)) - 1) * 1
+                ) % 2147483646 AS a,
+                (
+                   (instr('0123456789abcdef', substr(id, 29, 1)) - 1) * 268435456
+                 + (instr('0123456789abcdef', substr(id, 30, 1)) - 1) * 16777216
+                 + (instr('0123456789abcdef', substr(id, 31, 1)) - 1) * 1048576
+                 + (instr('0123456789abcdef', substr(id, 32, 1)) - 1) * 65536
+                 + (instr('0123456789abcdef', substr(id, 33, 1)) - 1) * 4096
+                 + (instr('0123456789abcdef', substr(id, 34, 1)) - 1) * 256
+                 + (instr('0123456789abcdef', substr(id, 35, 1)) - 1) * 16
+                 + (instr('0123456789abcdef', substr(id, 36, 1)) - 1) * 1
+                ) % 2147483647 AS b
+         FROM per_instance),
+     keyed AS (
+         SELECT id, type, name, components,
+                (((a * plugin_number + b) % 2147483647) * ((a * plugin_number + b) % 2147483647)) % 2147483647 AS draw
+         FROM numbered),
      ranked AS (
          SELECT id, type, name, components,
-                ROW_NUMBER() OVER (PARTITION BY id ORDER BY random()) AS rank_in_id
-         FROM per_instance)
+                ROW_NUMBER() OVER (PARTITION BY id ORDER BY draw, type, name) AS rank_in_id
+         FROM keyed)
 SELECT r.id, r.type, r.name,
        CASE WHEN r.components < k.max_components THEN r.components ELSE k.max_components END AS components
 FROM ranked AS r, report_params AS k
-WHERE r.rank_in_id <= k.max_plugins;
+WHERE r.rank_in_id <= k.max_plugins
+-- Each (id, type, name) is one row already: the grouping changes nothing but makes SQLite
+-- materialize the view and index it for report_counts_pairs's self-join (without it, SQLite scans
+-- the whole view for every row: 60 s instead of 1 s on 5,000 instances).
+GROUP BY r.id, r.type, r.name, r.components, k.max_components;
 
 CREATE VIEW report_counts_plugins AS
 SELECT type, name, COUNT(*) AS instances, SUM(components) AS components

@@ -33,12 +33,14 @@ public struct ReportBuilder: Sendable {
         reader = PayloadReader(index: index)
     }
 
-    /// Adds one line (without its `\n`).
-    public mutating func add(line: UnsafeBufferPointer<UInt8>) {
+    /// Adds one line (without its `\n`); true if it was accepted (an exact or an LDP payload).
+    @discardableResult
+    public mutating func add(line: UnsafeBufferPointer<UInt8>) -> Bool {
         lines += 1
         switch reader.read(line) {
         case .rejected(let reason):
             rejected[reason, default: 0] += 1
+            return false
         case .exact:
             payloads += 1
             add(reader.payload)
@@ -47,6 +49,7 @@ public struct ReportBuilder: Sendable {
             let key = payload.epsilon.bitPattern
             ldpGroups[key, default: LDPGroupBuilder(epsilon: payload.epsilon, width: index.layout.width)].add(payload)
         }
+        return true
     }
 
     /// LDP payloads accepted, in all groups.
@@ -65,10 +68,17 @@ public struct ReportBuilder: Sendable {
 
     /// Feeds the next chunk of a stream of lines (a file read piece by piece).
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
+        feed(chunk, accepted: { _ in })
+    }
+
+    /// Feeds the next chunk, and gives `accepted` each line of it that was accepted, exactly as
+    /// read (without its `\n`; valid only during the call), in order: what `report --accepted`
+    /// writes, so that a SQL engine can be loaded with the lines the report counted.
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, accepted: (UnsafeBufferPointer<UInt8>) -> Void) {
         var splitter = self.splitter
         splitter.feed(chunk) { line in
             switch line {
-            case .bytes(let bytes): add(line: bytes)
+            case .bytes(let bytes): if add(line: bytes) { accepted(bytes) }
             case .tooLong: addTooLongLine()
             }
         }
@@ -77,10 +87,15 @@ public struct ReportBuilder: Sendable {
 
     /// Ends the current stream (a file): its last line is read even without a `\n`.
     public mutating func endOfStream() {
+        endOfStream(accepted: { _ in })
+    }
+
+    /// Ends the current stream, giving `accepted` its last line if that was accepted.
+    public mutating func endOfStream(accepted: (UnsafeBufferPointer<UInt8>) -> Void) {
         var splitter = self.splitter
         splitter.finish { line in
             switch line {
-            case .bytes(let bytes): add(line: bytes)
+            case .bytes(let bytes): if add(line: bytes) { accepted(bytes) }
             case .tooLong: addTooLongLine()
             }
         }

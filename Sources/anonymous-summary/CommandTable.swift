@@ -266,6 +266,7 @@ enum CommandTable {
             .valued("--budget", value: "E", help: "the ε each instance's releases may add up to, set when the ledger is made (default 3)"),
             .valued("--min-instances", value: "K", help: "--release exact: no figure resting on fewer instances (default 10)"),
             .valued("--counts", value: "FILE", help: "release a counts file (--format counts, dap-counts) with noise, instead of payloads", path: true),
+            .valued("--accepted", value: "OUT", help: "also write the payload lines the report accepted to OUT (to load into SQL)", path: true),
         ], operands: .paths("[(FILE|DIR|-)…]"))],
         about: ReportCommand.about)
 

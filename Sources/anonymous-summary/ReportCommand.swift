@@ -30,6 +30,9 @@ enum ReportCommand {
           --release ldp prints the groups of LDP payloads alone: their estimates carry the local,
           plugin-level ε of each payload; group sizes and who sent one are not protected. LDP
           payloads are never in the dp release.
+          --accepted OUT also writes to OUT the lines the report accepted (exact and LDP payloads),
+          byte for byte as read, one a line, in order: load only these into a SQL engine that runs
+          schema/report.sql, and it counts what the report counts. Rejected lines are not in it.
         """
 
     static func run(_ arguments: [String]) throws(CLIFailure) {
@@ -48,6 +51,9 @@ enum ReportCommand {
             throw CLIFailure(code: .usage, message: "--counts FILE releases a counts file: give no payload files with it")
         }
         guard countsFile != nil || !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
+        if countsFile != nil && flags["--accepted"] != nil {
+            throw CLIFailure(code: .usage, message: "--accepted writes the payload lines a report accepted: a counts file has none")
+        }
         // Options that belong to one release only are refused with the other, not ignored.
         if release == "dp" {
             for option in ["--min-instances"] where flags[option] != nil {
@@ -134,6 +140,7 @@ enum ReportCommand {
             ledgerPath = namedLedger
         }
         let text: String
+        var accepted: AcceptedLines?
         if let countsFile {
             let bytes = try CLI.readInput(countsFile, limit: 256 << 20)
             if ledgerPath != nil { inputs.append(.init(name: CLI.displayName(countsFile), bytes: bytes)) }
@@ -169,15 +176,16 @@ enum ReportCommand {
             text = render(report, format: format, focus: focus.flatMap(index.number(of:)))
         } else {
             let files = try inputFiles(operands)
+            if let out = flags["--accepted"]?.last { accepted = try AcceptedLines(out, inputs: files) }
             var builder = ReportBuilder(index: index)
             for file in files {
                 var hasher: SHA256? = ledgerPath == nil ? nil : SHA256()
                 var size = 0
-                try read(file, into: &builder, hasher: &hasher, size: &size)
+                try read(file, into: &builder, hasher: &hasher, size: &size, accepted: accepted)
                 if var h = hasher { inputs.append(.init(name: CLI.displayName(file), digest: h.finalize(), size: size)) }
             }
-            let accepted = release == "ldp" ? builder.ldpPayloads : release == "dp" ? builder.payloads : builder.payloads + builder.ldpPayloads
-            if accepted == 0 {
+            let acceptedLines = release == "ldp" ? builder.ldpPayloads : release == "dp" ? builder.payloads : builder.payloads + builder.ldpPayloads
+            if acceptedLines == 0 {
                 let rejected = builder.rejected.values.reduce(0, +)
                 let what = "report: no \(release == "ldp" ? "LDP " : "")payload accepted from \(CLI.plural(files.count, "file")) "
                     + "(\(CLI.plural(builder.lines, "line")) read, \(rejected) rejected)"
@@ -255,6 +263,10 @@ enum ReportCommand {
             CLI.printError("report: --no-ledger: this release is charged to no ledger; releases of the same instances add up "
                            + "whether recorded or not (docs/report.md, \"The ledger\")")
         }
+        if let accepted {
+            try accepted.finish()
+            CLI.printError("report: \(CLI.plural(accepted.count, "accepted line")) written to \(accepted.path)")
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
@@ -324,8 +336,10 @@ enum ReportCommand {
     }
 
     /// Feeds `path` to the builder a megabyte at a time: memory does not grow with the file.
-    /// With a hasher, the bytes are hashed on the way (the ledger's record of the input).
-    static func read(_ path: String, into builder: inout ReportBuilder, hasher: inout SHA256?, size: inout Int) throws(CLIFailure) {
+    /// With a hasher, the bytes are hashed on the way (the ledger's record of the input); with
+    /// `accepted`, the lines the builder accepts are written to it.
+    static func read(_ path: String, into builder: inout ReportBuilder, hasher: inout SHA256?, size: inout Int,
+                     accepted: AcceptedLines? = nil) throws(CLIFailure) {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }
         defer { if fd != STDIN_FILENO { close(fd) } }
@@ -342,8 +356,8 @@ enum ReportCommand {
             let bytes = UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n)
             hasher?.update(bytes)
             size += n
-            builder.feed(bytes)
+            if let accepted { builder.feed(bytes, accepted: accepted.append) } else { builder.feed(bytes) }
         }
-        builder.endOfStream()
+        if let accepted { builder.endOfStream(accepted: accepted.append) } else { builder.endOfStream() }
     }
 }

@@ -672,3 +672,68 @@ extension CLITests {
         }
     }
 }
+
+/// `report --accepted OUT`: the lines the report accepted, byte for byte, for loading a SQL engine.
+extension CLITests {
+    /// OUT holds exactly the accepted lines (exact and LDP payloads, a `\r` before the line break
+    /// kept), in order, as many as the report counted; no rejected line, hostile ones included;
+    /// and the report of OUT is the report of the input with nothing rejected.
+    func testAcceptedWritesExactlyTheLinesTheReportCounted() throws {
+        let out = temporaryPath("accepted")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let valid = payloads(0..<12, #"{"type":"input","name":"kafka"},{"type":"output","name":"aws_s3"}"#)
+            .split(separator: "\n").map(String.init)
+        let id0 = "00000000-0000-4000-8000-000000000000"
+        // Lines a general JSON reader takes and the report refuses: a duplicate key, an uptime
+        // of 1e30 (each would make id0's instance lose its plugins in SQL), an unknown key.
+        let hostile = [#"{"id":"\#(id0)","uptime":999,"components":[],"id":"\#(id0)"}"#,
+                       #"{"id":"\#(id0)","uptime":1e30,"components":[]}"#,
+                       #"{"id":"\#(id0)","uptime":1,"components":[],"extra":"secret-text-4711"}"#,
+                       #"{"id":"\#(id0)","uptime":1,"components":[{"type":"input","name":"<script>"}]}"#,
+                       "GET / HTTP/1.1", ""]
+        let ldp = try ldpLines(3, ones: false).split(separator: "\n").map(String.init)
+        let withReturn = valid[5] + "\r"
+        let input = [valid[0], hostile[0], valid[1], hostile[1], ldp[0], hostile[2], hostile[3], hostile[4], hostile[5]]
+            + Array(valid[2...]) + [withReturn] + Array(ldp[1...])
+        let expected = [valid[0], valid[1], ldp[0]] + Array(valid[2...]) + [withReturn] + Array(ldp[1...])
+
+        let r = try run(["report", "--release", "exact", "--format", "json", "--min-instances", "1", "--accepted", out, "-"],
+                        stdin: input.joined(separator: "\n") + "\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let written = try Data(contentsOf: URL(fileURLWithPath: out))
+        XCTAssertEqual(written, Data((expected.joined(separator: "\n") + "\n").utf8), "exactly the accepted lines, as read")
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let lines = try XCTUnwrap(report["lines"] as? Int)
+        let rejected = try XCTUnwrap(report["rejected"] as? [String: Int]).values.reduce(0, +)
+        XCTAssertEqual(rejected, hostile.count)
+        let count = written.filter { $0 == 0x0A }.count
+        XCTAssertEqual(count, lines - rejected, "as many lines as the report accepted")
+        XCTAssertEqual(count, try XCTUnwrap(report["payloads"] as? Int) + ldp.count)
+        let text = String(decoding: written, as: UTF8.self)
+        for line in hostile where !line.isEmpty { XCTAssertFalse(text.contains(line), line) }
+        XCTAssertTrue(r.stderr.contains("report: \(count) accepted lines written to \(out)"), r.stderr)
+
+        // The accepted lines make the same report, with nothing rejected.
+        let again = try run(["report", "--release", "exact", "--format", "json", "--min-instances", "1", out])
+        let second = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(second["instances"] as? Int, report["instances"] as? Int)
+        XCTAssertEqual(second["payloads"] as? Int, report["payloads"] as? Int)
+        XCTAssertEqual(try XCTUnwrap(second["rejected"] as? [String: Int]).values.reduce(0, +), 0)
+        XCTAssertEqual((second["plugins"] as? [[String: Any]])?.count, (report["plugins"] as? [[String: Any]])?.count)
+
+        // A side output of every release; refused where it means nothing or would destroy an input.
+        try? FileManager.default.removeItem(atPath: out)
+        let dp = try run(["report", "--no-ledger", "--accepted", out, "-"], stdin: input.joined(separator: "\n"))
+        XCTAssertEqual(dp.status, 0, dp.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), written, "the last line needs no line break")
+        for bad in [["--accepted", "-", "-"], ["--accepted", out, out], ["--counts", out, "--accepted", out + ".2"]] {
+            let refused = try run(["report", "--no-ledger"] + bad, stdin: "")
+            XCTAssertEqual(refused.status, 64, "\(bad): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("--accepted"), refused.stderr)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), written, "an input named as OUT is left as it was")
+        let unwritable = try run(["report", "--no-ledger", "--accepted", "/nonexistent-dir/accepted.jsonl", "-"], stdin: input.joined(separator: "\n"))
+        XCTAssertEqual(unwritable.status, 66, unwritable.stderr)
+        XCTAssertTrue(unwritable.stderr.hasPrefix("--accepted /nonexistent-dir/accepted.jsonl: cannot be written"), unwritable.stderr)
+    }
+}

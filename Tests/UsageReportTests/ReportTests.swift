@@ -173,3 +173,30 @@ extension ReportTests {
         XCTAssertTrue(two.table().contains("No figure resting on fewer than 2 instances is shown"), two.table())
     }
 }
+
+extension ReportTests {
+    /// `feed(_:accepted:)` hands over each accepted line once, as read, in order, whatever the
+    /// chunk sizes (a line split across chunks included): never a rejected or too-long line, and
+    /// the last line of a stream without its `\n` through `endOfStream(accepted:)`.
+    func testAcceptedLinesAreHandedOverAsReadWhateverTheChunks() {
+        let good = [Self.line(1, ["input/kafka"]), Self.line(2, uptime: 7200, ["input/kafka", "output/aws_s3"]) + " \r",
+                    Self.line(3, ["output/aws_s3"])]
+        let lines = [good[0], #"{"id":"x"}"#, String(repeating: "{", count: PayloadReader.maxLineLength + 1), good[1], "",
+                     Self.line(4, ["input/not_a_plugin"]), good[2]]
+        let text = Array(lines.joined(separator: "\n").utf8)  // the last line has no \n
+        for size in [1, 7, 4093, text.count] {
+            var builder = ReportBuilder(index: Self.index)
+            var handed: [[UInt8]] = []
+            var start = 0
+            while start < text.count {
+                let end = min(text.count, start + size)
+                text[start..<end].withUnsafeBufferPointer { builder.feed($0) { handed.append(Array($0)) } }
+                start = end
+            }
+            builder.endOfStream { handed.append(Array($0)) }
+            XCTAssertEqual(handed, good.map { Array($0.utf8) }, "chunks of \(size)")
+            XCTAssertEqual(builder.lines, lines.count)
+            XCTAssertEqual(builder.payloads, handed.count)
+        }
+    }
+}
