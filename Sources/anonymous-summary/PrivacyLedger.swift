@@ -152,7 +152,19 @@ struct FileLedgerStore: PrivacyLedgerStore {
             throw CLIFailure(code: .usage, message: "report: the payload files are in \(directories.count) directories, so no one ledger stands beside them: "
                              + "give --ledger FILE (the ledger of this collection), or --no-ledger")
         }
-        return first.map { ($0 as NSString).appendingPathComponent(ledgerName) }
+        guard let first, let real = directories.first else { return nil }
+        // An existing ledger in the directory or any directory above it is the collection's
+        // (collection/anonymous-summary.ledger serves collection/2026-11/ and collection/2026-12/);
+        // with none, a new one is made in the directory read.
+        var ancestor = real
+        while true {
+            let candidate = (ancestor as NSString).appendingPathComponent(ledgerName)
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            let parent = (ancestor as NSString).deletingLastPathComponent
+            if parent == ancestor || parent.isEmpty { break }
+            ancestor = parent
+        }
+        return (first as NSString).appendingPathComponent(ledgerName)
     }
 
     static let ledgerName = "anonymous-summary.ledger"
@@ -181,7 +193,9 @@ struct FileLedgerStore: PrivacyLedgerStore {
         let stored = try bytes.isEmpty ? nil : Self.migrated(bytes)
         let (new, result) = try body(stored)
         if let new {
-            guard ftruncate(fd, 0) == 0 else { throw .store("\(path): the ledger cannot be written (nothing was released)") }
+            // Written over the old bytes from the start, then cut to length: a write cut short
+            // leaves the old ledger, or a mix of new and old lines whose closing count does not
+            // match, which is refused (never an empty file, which would read as no spend).
             var written = 0
             while written < new.count {
                 let n = new.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, $0.count - written, off_t(written)) }
@@ -191,7 +205,14 @@ struct FileLedgerStore: PrivacyLedgerStore {
                 guard n > 0 else { throw .store("\(path): the ledger could not be written whole; it will be refused until restored") }
                 written += n
             }
-            guard fsync(fd) == 0 else { throw .store("\(path): the ledger could not be synced to disk (nothing was released)") }
+            guard ftruncate(fd, off_t(new.count)) == 0, fsync(fd) == 0 else {
+                throw .store("\(path): the ledger could not be written whole and synced (nothing was released); it is refused until restored")
+            }
+            if bytes.isEmpty {
+                // A new ledger: make its directory entry durable too.
+                let directory = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY)
+                if directory >= 0 { _ = fsync(directory); close(directory) }
+            }
         }
         return result
     }

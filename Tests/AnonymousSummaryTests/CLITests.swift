@@ -347,6 +347,12 @@ extension CLITests {
         let spent = try run(["report", dir])
         XCTAssertEqual(spent.status, 65, spent.stderr)
         XCTAssertEqual(try ledger(at: path).releases.count, 4, "the refused release is not recorded")
+        // A directory below the collection's: the ledger above it is the collection's.
+        try FileManager.default.createDirectory(atPath: dir + "/2027-01", withIntermediateDirectories: true)
+        try monthOne.write(toFile: dir + "/2027-01/a.jsonl", atomically: true, encoding: .utf8)
+        let below = try run(["report", dir + "/2027-01"])
+        XCTAssertEqual(below.status, 65, below.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/2027-01/anonymous-summary.ledger"), "no second ledger")
         // Files of two directories have no one place: the operator names the ledger.
         let other = try temporaryDirectory("elsewhere")
         defer { try? FileManager.default.removeItem(atPath: other) }

@@ -14,8 +14,12 @@ extension Summary {
     /// plugins still do not fit, they are taken in an order drawn for this process (SipHash-2-4
     /// of each plugin's kind and name under `processSelectionKey`, a secret 128-bit key from the
     /// system CSPRNG that is never sent), each kept if it still fits; the components of those
-    /// left out are counted in `unlisted` under their kind, never named. The same process makes
-    /// the same choice at every send; another process another one.
+    /// left out are counted in `unlisted` under their kind, not named in this payload. The same
+    /// process makes the same choice at every send; another process another one, so the
+    /// payloads of many restarts together can name every plugin. What fits depends on the sizes
+    /// of the entries, and the padding shows how much room was left: a plugin left out needed
+    /// more than that room (a bound on its name's length, which only configs over 4,096 bytes,
+    /// none in the corpus, can show).
     public func jsonBytes() -> [UInt8] { jsonBytes(selectionKey: Summary.processSelectionKey) }
 
     /// At most this many entries of one plugin in a payload: the report counts no more

@@ -19,7 +19,7 @@ public struct LDPSummary: Sendable, Equatable {
 
     public init(id: InstanceID, uptimeSeconds: UInt64, mechanism: OptimizedUnaryEncoding, layout: LDPLayout, reported: [Bool]) {
         self.id = id
-        self.uptimeSeconds = uptimeSeconds
+        self.uptimeSeconds = min(uptimeSeconds, Summary.maxUptimeSeconds)
         self.mechanism = mechanism
         self.fingerprint = layout.fingerprint
         self.reported = reported
@@ -57,7 +57,7 @@ public struct LDPSummary: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
         // Spaces before the closing brace as if the uptime had its widest form (16 digits): a
         // process's payloads have one length whatever the uptime.
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: Summary.widestUptimeDigits - String(uptimeSeconds).utf8.count))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, Summary.widestUptimeDigits - String(uptimeSeconds).utf8.count)))
         out.append(UInt8(ascii: "}"))
         return out
     }
