@@ -150,9 +150,14 @@ final class TelemetryHTTPTests: XCTestCase {
                 let said = await eventually { log.lines.contains { $0.contains("the first payload goes in") } }
                 XCTAssertTrue(said, phase)
             case "between periods":
-                // The first send is done and logged: the next is a 60 s period away.
-                let sent = await eventually { log.lines.contains { $0.contains("telemetry: sent") } }
-                XCTAssertTrue(sent, "\(phase): \(log.lines)")
+                // The first period is over: its send logged as sent, or its send and its one
+                // retry logged as failed (seen once in 70 loaded runs: a broken pipe on
+                // loopback); either way the next send is a 60 s period away.
+                let over = await eventually {
+                    let lines = log.lines
+                    return lines.contains { $0.contains("telemetry: sent") } || lines.filter { $0.contains("send failed") }.count >= 2
+                }
+                XCTAssertTrue(over, "\(phase): \(log.lines)")
             default:
                 // The server holds the whole request and never answers: the sender waits on it.
                 let reached = await eventually { server.requests.count >= 1 }
