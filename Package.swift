@@ -20,41 +20,69 @@ let package = Package(
     platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
     products: [
         .library(name: "AnonymousSummary", targets: ["AnonymousSummary"]),
-        .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
+        .library(name: "LocalPrivacy", targets: ["LocalPrivacy"]),
+        .library(name: "DifferentialPrivacy", targets: ["DifferentialPrivacy"]),
         .library(name: "UsageReport", targets: ["UsageReport"]),
-        .library(name: "PrivateAggregation", targets: ["PrivateAggregation"]),
         .library(name: "HPKE", targets: ["HPKE"]),
+        .library(name: "VDAF", targets: ["VDAF"]),
+        .library(name: "DAP", targets: ["DAP"]),
+        .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
+        .library(name: "TelemetryDAP", targets: ["TelemetryDAP"]),
         .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
     ],
     targets: [
-        // The audited core: YAML subset parser, catalogue, walk, closed payload, encoder.
-        // Standard library only (no Foundation), so reviewers and fuzzers have little to read.
-        .target(name: "AnonymousSummary", swiftSettings: covered),
-        // The other half of the loop: collected payloads, read strictly, into plugin frequencies
-        // and pairings with a k-threshold. Standard library only, like the core it reads with.
-        .target(name: "UsageReport", dependencies: ["AnonymousSummary"], swiftSettings: covered),
-        // Prio3 (IETF CFRG VDAF draft 20): fields, TurboSHAKE128, the FLP and every role.
-        // Standard library only, like the core.
-        .target(name: "PrivateAggregation", dependencies: ["AnonymousSummary", "HPKE"], swiftSettings: covered),
-        // HPKE (RFC 9180) base mode with X25519, HKDF-SHA256, AES-128-GCM and ChaCha20-Poly1305,
-        // written from their specifications. Standard library only.
-        .target(name: "HPKE", dependencies: ["AnonymousSummary"]),
-        // The timed sender a host links to deliver the payload (Foundation for URLSession).
-        .target(name: "TelemetrySender", dependencies: ["AnonymousSummary", "PrivateAggregation", "HPKE"]),
+        // One target per guarantee (docs/architecture.md): each can be audited with its docs page
+        // alone. Every library target but the sender's two uses the standard library only.
+
+        // SHA-256, HMAC, HKDF, SipHash, TurboSHAKE128, X25519, AES-128-GCM, ChaCha20-Poly1305:
+        // written from their specifications, `package` access (not a product, so no public name
+        // of this package collides with swift-crypto's).
+        .target(name: "Primitives", swiftSettings: covered),
+        // The content guarantee: YAML subset parser, catalogue and its plugin layout, walk, the
+        // exact payload and its schema. (Primitives for SipHash: the payload's per-process choice.)
+        .target(name: "AnonymousSummary", dependencies: ["Primitives"], swiftSettings: covered),
+        // Local differential privacy: OUE, the LDP secret, the LDP payload, the estimator.
+        .target(name: "LocalPrivacy", dependencies: ["AnonymousSummary", "Primitives"], swiftSettings: covered),
+        // Central differential privacy: discrete Gaussian, zCDP accounting, bounded contributions,
+        // the release, the ledger behind a store protocol, the random source.
+        .target(name: "DifferentialPrivacy", dependencies: ["Primitives"], swiftSettings: covered),
+        // The collector's side: strict reader, instances, bounding, counts file, renderers.
+        .target(name: "UsageReport", dependencies: ["AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy"], swiftSettings: covered),
+        // HPKE (RFC 9180) base mode: DHKEM(X25519, HKDF-SHA256), AES-128-GCM, ChaCha20-Poly1305.
+        .target(name: "HPKE", dependencies: ["Primitives"], swiftSettings: covered),
+        // Prio3 (IETF CFRG VDAF): fields, FLP, circuits, every role; the draft a value.
+        .target(name: "VDAF", dependencies: ["Primitives"], swiftSettings: covered),
+        // DAP (IETF PPM): messages, profiles as values. No Foundation.
+        .target(name: "DAP", dependencies: ["VDAF", "HPKE", "Primitives"], swiftSettings: covered),
+        // The timed sender a host links: schedule, opt-outs, https, exact and LDP payloads, one
+        // delivery seam (Foundation for URLSession).
+        .target(name: "TelemetrySender", dependencies: ["AnonymousSummary", "LocalPrivacy"]),
+        // The telemetry measurement for a DAP task and its uploader, on the sender's seam and clock.
+        .target(name: "TelemetryDAP", dependencies: ["TelemetrySender", "DAP", "VDAF", "HPKE", "AnonymousSummary"]),
         // The command-line tool: prints exactly what would be sent.
-        .executableTarget(name: "anonymous-summary", dependencies: ["AnonymousSummary", "TelemetrySender", "UsageReport", "PrivateAggregation", "HPKE"]),
+        .executableTarget(name: "anonymous-summary", dependencies: [
+            "AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy", "UsageReport", "TelemetrySender", "TelemetryDAP",
+            "VDAF", "DAP", "HPKE", "Primitives"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
-        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "UsageReport", "PrivateAggregation"], swiftSettings: sanitized),
+        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "TelemetryDAP", "VDAF", "DAP"],
+                swiftSettings: sanitized),
         // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
         .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"],
                           swiftSettings: sanitized, linkerSettings: fuzzLinked),
-        // The unit tests also run the built tool (CLITests), so it is a dependency.
-        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "SummaryChecks", "UsageReport", "anonymous-summary"]),
-        .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "AnonymousSummary", "PrivateAggregation", "HPKE", "UsageReport"]),
-        .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "AnonymousSummary", "SummaryChecks"]),
-        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "UsageReport", "SummaryChecks"]),
-        .testTarget(name: "PrivateAggregationTests", dependencies: ["PrivateAggregation", "AnonymousSummary", "SummaryChecks"], exclude: ["Vectors"]),
-        .testTarget(name: "HPKETests", dependencies: ["HPKE"]),
+        // Tests by layer: each target's tests depend on it and what it depends on; the command
+        // line's (which run the built tool) are apart.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
+        .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "Primitives", "SummaryChecks", "TestSupport"]),
+        .testTarget(name: "LocalPrivacyTests", dependencies: ["LocalPrivacy", "AnonymousSummary", "Primitives", "SummaryChecks", "TestSupport"]),
+        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Primitives"]),
+        .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "Primitives", "DifferentialPrivacy", "LocalPrivacy", "AnonymousSummary", "SummaryChecks"]),
+        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "SummaryChecks", "TestSupport"]),
+        .testTarget(name: "HPKETests", dependencies: ["HPKE", "Primitives", "TestSupport"]),
+        .testTarget(name: "VDAFTests", dependencies: ["VDAF", "Primitives", "SummaryChecks", "TestSupport"], exclude: ["Vectors"]),
+        .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "TelemetryDAP", "AnonymousSummary", "LocalPrivacy", "VDAF", "DAP",
+                                                                 "HPKE", "UsageReport", "SummaryChecks", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["anonymous-summary", "AnonymousSummary", "Primitives", "LocalPrivacy", "UsageReport", "DifferentialPrivacy", "TestSupport"]),
     ]
 )

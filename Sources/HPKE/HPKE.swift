@@ -1,4 +1,4 @@
-import AnonymousSummary
+import Primitives
 
 /// HPKE (RFC 9180), base mode, DHKEM(X25519, HKDF-SHA256) with HKDF-SHA256 and AES-128-GCM or
 /// ChaCha20-Poly1305: what a DAP client needs to encrypt each input share to its aggregator.

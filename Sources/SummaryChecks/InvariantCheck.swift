@@ -1,5 +1,7 @@
 import AnonymousSummary
-import PrivateAggregation
+import VDAF
+import DAP
+import TelemetryDAP
 
 /// The invariants every input must keep, whatever its bytes: checked by the libFuzzer target,
 /// by `Scripts/fuzz replay` and by the corpus replay in `swift test`.
@@ -250,7 +252,7 @@ public struct CanaryRenderer {
 
 extension InvariantCheck {
     /// The telemetry's Prio3 instance (presence, 342 bits) and Prio3Count (no joint randomness).
-    nonisolated(unsafe) static let presence = try? TelemetryMeasurement.presenceVDAF(layout: ComponentCatalog.benthos.ldpLayout)
+    nonisolated(unsafe) static let presence = try? TelemetryMeasurement.presenceVDAF(layout: ComponentCatalog.benthos.pluginLayout)
     nonisolated(unsafe) static let count = try? Prio3Variants.count()
 
     /// Invariant 5: bytes[0] names a message (0 public share, 1 Leader input share, 2 Helper

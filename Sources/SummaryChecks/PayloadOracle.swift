@@ -30,7 +30,7 @@ public enum PayloadOracle {
 
     /// The content if `line` is a payload of the published shape, else nil.
     /// `layout`: the catalogue's LDP layout, when the caller has it made already.
-    public static func judge(_ line: [UInt8], catalog: ComponentCatalog = .benthos, layout: LDPLayout? = nil) -> Content? {
+    public static func judge(_ line: [UInt8], catalog: ComponentCatalog = .benthos, layout: PluginLayout? = nil) -> Content? {
         guard line.count <= PayloadReader.maxLineLength, !line.contains(0) else { return nil }
         // Strict UTF-8: the standard library's decoder replaces what is invalid. (Past this,
         // the parser reads bytes: JSON's structure is ASCII, and a string's other bytes are
@@ -64,9 +64,9 @@ public enum PayloadOracle {
         return n
     }
 
-    static func ldpShape(_ fields: [(String, Value)], catalog: ComponentCatalog, layout: LDPLayout?) -> Content? {
+    static func ldpShape(_ fields: [(String, Value)], catalog: ComponentCatalog, layout: PluginLayout?) -> Content? {
         guard hasKeys(fields, exactly: ["id", "uptime", "mechanism", "epsilon", "catalog", "bits"], required: 6) else { return nil }
-        let layout = layout ?? catalog.ldpLayout
+        let layout = layout ?? catalog.pluginLayout
         var content = Content(id: "", uptime: 0, components: [], unlisted: [:], malformed: [:])
         for (key, v) in fields {
             switch (key, v) {
@@ -103,7 +103,7 @@ public enum PayloadOracle {
         return seen.prefix(required).allSatisfy { $0 }
     }
 
-    static func shape(_ value: Value, catalog: ComponentCatalog, layout: LDPLayout?) -> Content? {
+    static func shape(_ value: Value, catalog: ComponentCatalog, layout: PluginLayout?) -> Content? {
         guard case .object(let fields) = value else { return nil }
         if fields.contains(where: { $0.0 == "mechanism" || $0.0 == "bits" || $0.0 == "epsilon" || $0.0 == "catalog" }) {
             return ldpShape(fields, catalog: catalog, layout: layout)

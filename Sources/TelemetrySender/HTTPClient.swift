@@ -6,7 +6,7 @@ import FoundationNetworking
 /// The package's HTTP requests: the clean head of `TelemetryRequest` (Host, User-Agent, then
 /// Content-Type and Content-Length when there is a body), no redirect, no cookie, no cache.
 final class HTTPClient: @unchecked Sendable {
-    struct Response { var status: Int; var contentType: String; var body: [UInt8] }
+    struct Response { var status: Int; var contentType: String; var body: [UInt8]; var maxAge: Int? = nil }
     let userAgent: String
     let timeout: TimeInterval
     let exactTimeout: Duration
@@ -16,8 +16,8 @@ final class HTTPClient: @unchecked Sendable {
     init(userAgent: String, timeout: Duration) {
         self.userAgent = userAgent
         exactTimeout = timeout
-        self.timeout = TelemetryRequest.foundationTimeout(timeout)
-        session = URLSession(configuration: TelemetryRequest.sessionConfiguration(timeout: self.timeout), delegate: router, delegateQueue: nil)
+        self.timeout = TelemetryHeaders.foundationTimeout(timeout)
+        session = URLSession(configuration: TelemetryHeaders.sessionConfiguration(timeout: self.timeout), delegate: router, delegateQueue: nil)
     }
 
     deinit { session.invalidateAndCancel() }
@@ -122,7 +122,7 @@ final class HTTPClient: @unchecked Sendable {
         request.httpMethod = method
         if method != "GET" { request.httpBody = Data(body) }
         request.httpShouldHandleCookies = false
-        request.allHTTPHeaderFields = TelemetryRequest.headerFields(userAgent: userAgent, contentType: contentType)
+        request.allHTTPHeaderFields = TelemetryHeaders.headerFields(userAgent: userAgent, contentType: contentType)
         // The answer is read through a delegate that stops at a megabyte (a hostile server cannot
         // make the host buffer more), the request is cancelled with the calling task, and the
         // timeout is enforced here too (Foundation on Linux rounds it down to whole seconds).
@@ -142,6 +142,16 @@ final class HTTPClient: @unchecked Sendable {
         }
         guard let http = response as? HTTPURLResponse else { throw TelemetryDeliveryError(description: "no HTTP response") }
         return Response(status: http.statusCode, contentType: (http.value(forHTTPHeaderField: "Content-Type") ?? "").lowercased(),
-                        body: Array(data.prefix(1 << 20)))
+                        body: Array(data.prefix(1 << 20)), maxAge: HTTPClient.maxAge(http.value(forHTTPHeaderField: "Cache-Control")))
+    }
+
+    /// The `max-age` of a `Cache-Control` value (`public, max-age=86400`), if any.
+    static func maxAge(_ value: String?) -> Int? {
+        guard let value else { return nil }
+        for part in value.lowercased().split(separator: ",") {
+            let item = part.trimmingCharacters(in: .whitespaces)
+            if item.hasPrefix("max-age="), let n = Int(item.dropFirst(8)), n >= 0 { return n }
+        }
+        return nil
     }
 }

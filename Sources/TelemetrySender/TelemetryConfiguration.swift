@@ -4,7 +4,8 @@ import Foundation
 /// What a host decides about its telemetry. There is no built-in collection address: with no
 /// `endpoint`, nothing is ever sent (as with Benthos, where only official builds can send).
 public struct TelemetryConfiguration: Sendable {
-    /// Where payloads are POSTed. nil: telemetry is off.
+    /// Where payloads are POSTed. nil: telemetry is off (in the exact and LDP modes; a
+    /// secret-shared mode names its own parties).
     public var endpoint: URL?
     /// Uptime before the first send, so short runs (tests, one-off jobs) send nothing.
     public var initialDelay: Duration
@@ -27,18 +28,15 @@ public struct TelemetryConfiguration: Sendable {
     /// An environment variable that, set to anything but empty or `0`, makes the sender write
     /// each payload to standard error instead of sending it, at the moments it would send.
     public var debugVariable: String?
-    /// What is reported: the exact plugin usage (the default), or a locally differentially
-    /// private randomization of it (`.ldp(epsilon:secret:)`). An ε out of range turns telemetry
-    /// off (`TelemetryStatus` says so).
-    public var privacy: PrivacyMode
+    /// What is reported: the exact plugin usage (the default), a locally differentially private
+    /// randomization of it (`.ldp(epsilon:secret:)`), or secret shares for two aggregators
+    /// (`.secretShared`, from `TelemetryDAP`). An ε out of range turns telemetry off
+    /// (`TelemetryStatus` says so).
+    public var mode: TelemetryMode
     /// Whether a config with no component at all sends its (empty) payload. False by default:
     /// the sender then sends nothing and says why in its log (a payload of nothing is more
     /// likely a wrong file than a wish).
     public var sendsEmptyPayloads = false
-    /// Secret-shared aggregation (docs/dap.md): with a task, each send uploads a DAP report of
-    /// the usage (Prio3 shares, each encrypted to its aggregator) to the task's Leader instead of
-    /// the payload to `endpoint`. The endpoint then only says telemetry is configured.
-    public var dap: DAPTask?
 
     /// - Throws: `TelemetryConfigurationError` for an endpoint that is not `https://`, or
     ///   `http://` to a loopback address (127.0.0.0/8, ::1, localhost): a payload never crosses
@@ -47,10 +45,10 @@ public struct TelemetryConfiguration: Sendable {
     public init(endpoint: URL?, initialDelay: Duration = .seconds(300), period: Duration = .seconds(86_400),
                 initialJitter: Duration = .seconds(3600), periodJitter: Duration = .seconds(3600),
                 requestTimeout: Duration = .seconds(10), userAgent: String,
-                hostVariable: String? = nil, debugVariable: String? = nil, privacy: PrivacyMode = .exact) throws(TelemetryConfigurationError) {
+                hostVariable: String? = nil, debugVariable: String? = nil, mode: TelemetryMode = .exact) throws(TelemetryConfigurationError) {
         if let endpoint { try TelemetryConfiguration.check(endpoint) }
         guard TelemetryConfiguration.isValidUserAgent(userAgent) else { throw .invalidUserAgent }
-        self.privacy = privacy
+        self.mode = mode
         self.endpoint = endpoint
         self.initialDelay = initialDelay
         self.period = period
@@ -111,7 +109,7 @@ extension TelemetryConfiguration {
     }
 
     /// 127.0.0.0/8, ::1 and localhost.
-    static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)

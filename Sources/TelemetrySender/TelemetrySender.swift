@@ -1,5 +1,6 @@
 import AnonymousSummary
 import Foundation
+import LocalPrivacy
 
 /// Sends the anonymous summary (or, in LDP mode, its randomized report, drawn once when the
 /// sender is made) on a schedule: first at a random moment from `initialDelay` to
@@ -14,7 +15,7 @@ import Foundation
 /// anew and the payload is made by `Summary.jsonBytes()`: the sender never builds JSON.
 public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     public nonisolated let status: TelemetryStatus
-    private let configuration: TelemetryConfiguration
+    private nonisolated let configuration: TelemetryConfiguration
     private let usage: ComponentUsage
     /// In LDP mode, the one draw of this process: every payload repeats its bits.
     public nonisolated let ldpReport: LDPReport?
@@ -23,16 +24,23 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
     private let makeTransport: @Sendable () -> any TelemetryTransport
     private let log: (@Sendable (String) -> Void)?
     private let randomFraction: @Sendable () -> Double
+    /// Seconds since 1970 when the sender was made; with the time elapsed on `clock`, the
+    /// `unixTime` of each send.
+    private let wallTimeAtStart: Int64
+    /// Where the debug mode writes what each send would send (standard error by default).
+    private let debugOutput: @Sendable ([UInt8]) -> Void
     private var task: Task<Void, Never>?
-    private var uploader: DAPUploader?
 
     /// - Parameters:
     ///   - status: the decision (`TelemetryStatus.decide`); when off, the sender does nothing.
     ///   - usage: the summary of the host's config.
     ///   - id: this process's instance id (random by default; never derived from the host). In
     ///     LDP mode with a secret, the id derived from the secret is used instead.
-    ///   - transport: how payloads leave; by default an HTTP POST to the endpoint, or standard
-    ///     error in debug mode. Made only when the sender starts enabled.
+    ///   - transport: how requests leave (`URLSessionTransport` by default); made only when the
+    ///     sender starts enabled, and never used in debug mode.
+    ///   - wallTime: seconds since 1970 now (the system's by default); later sends add the time
+    ///     elapsed on `clock`.
+    ///   - debugOutput: where debug mode writes what each send would send (standard error).
     ///   - log: where errors and sends are reported, if anywhere.
     ///   - randomFraction: the jitter source, a value in 0..<1: the system CSPRNG by default
     ///     (injectable for tests).
@@ -40,17 +48,19 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
                 id: InstanceID = .random(), clock: C,
                 transport: (@Sendable () -> any TelemetryTransport)? = nil,
                 log: (@Sendable (String) -> Void)? = nil,
-                randomFraction: @escaping @Sendable () -> Double = TelemetrySchedule.systemRandomFraction) {
+                randomFraction: @escaping @Sendable () -> Double = TelemetrySchedule.systemRandomFraction,
+                wallTime: Int64? = nil,
+                debugOutput: @escaping @Sendable ([UInt8]) -> Void = { FileHandle.standardError.write(Data($0 + [0x0A])) }) {
         self.configuration = configuration
         self.status = status
         self.usage = usage
-        if let mechanism = configuration.privacy.mechanism, status.isEnabled, case .ldp(_, let secret) = configuration.privacy {
+        if let mechanism = configuration.mode.mechanism, status.isEnabled, case .ldp(_, let secret) = configuration.mode {
             ldpReport = LDPReport(usage: usage, mechanism: mechanism, secret: secret)
         } else {
             ldpReport = nil
         }
         // With a persistent secret the deployment's id is derived from it (see LDPSecret.instanceID).
-        if case .ldp(_, let secret?) = configuration.privacy {
+        if case .ldp(_, let secret?) = configuration.mode {
             self.id = secret.instanceID
         } else {
             self.id = id
@@ -58,18 +68,14 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
         self.clock = clock
         self.log = log
         self.randomFraction = randomFraction
+        self.wallTimeAtStart = wallTime ?? Int64(Date().timeIntervalSince1970)
+        self.debugOutput = debugOutput
         if let transport {
             self.makeTransport = transport
-        } else if status.destination == .standardError {
-            self.makeTransport = { StandardErrorTransport() }
         } else {
-            let endpoint = configuration.endpoint
             let userAgent = configuration.userAgent
             let timeout = configuration.requestTimeout
-            self.makeTransport = {
-                guard let endpoint else { return NoTransport() }
-                return URLSessionTransport(endpoint: endpoint, userAgent: userAgent, timeout: timeout)
-            }
+            self.makeTransport = { URLSessionTransport(userAgent: userAgent, timeout: timeout) }
         }
     }
 
@@ -147,34 +153,42 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
 
     /// One delivery; false if it failed.
     private func send(started: C.Instant, offset: Int64, transport: any TelemetryTransport) async -> Bool {
-        if let dap = configuration.dap, status.destination != .standardError {
-            // Secret-shared aggregation: a fresh report of the usage, at each send.
-            let uploader = self.uploader ?? DAPUploader(task: dap, userAgent: configuration.userAgent, timeout: configuration.requestTimeout)
-            self.uploader = uploader
-            do {
-                let size = try await uploader.upload(usage)
-                log?("telemetry: uploaded a DAP report (\(size) bytes) to \(dap.leader.absoluteString)")
-                return true
-            } catch {
-                log?("telemetry: send failed: \(error)")
-                return false
-            }
-        }
-        let uptime = started.duration(to: clock.now).components.seconds
+        let elapsed = started.duration(to: clock.now).components.seconds
         // Whole hours (still a number of seconds: 3,725 s goes as 3,600), shifted by the
         // process's secret offset, so that arrival time minus uptime does not give the start time.
-        let seconds = TelemetrySchedule.reportedUptime(seconds: uptime &+ offset)
-        let payload = ldpReport.map { $0.summary(id: id, uptimeSeconds: seconds).jsonBytes() }
-            ?? Summary(id: id, uptimeSeconds: seconds, usage: usage).jsonBytes()
+        let seconds = TelemetrySchedule.reportedUptime(seconds: elapsed &+ offset)
+        let input = TelemetryInput(usage: usage, id: id, uptimeSeconds: seconds, unixTime: wallTimeAtStart &+ elapsed)
         do {
-            try await transport.deliver(payload)
-            let verb = status.destination == .standardError ? "wrote" : "sent"
-            log?("telemetry: \(verb) \(payload.count) bytes (uptime \(uptime) s, reported as \(seconds) s)")
+            if status.destination == .standardError {
+                // Debug mode: what this send would send, by the code that makes it; no request.
+                let shown = try what(input)
+                debugOutput(shown)
+                log?("telemetry: wrote \(shown.count) bytes (uptime \(elapsed) s, reported as \(seconds) s)")
+                return true
+            }
+            switch configuration.mode {
+            case .secretShared(let mode):
+                // Not `log?(try await …)`: with no log, optional chaining would skip the send.
+                let line = try await mode.send(input, via: transport)
+                log?(line)
+            case .exact, .ldp:
+                guard let endpoint = configuration.endpoint else { throw TelemetryDeliveryError(description: "no endpoint is configured") }
+                let payload = try what(input)
+                let response = try await transport.send(TelemetryRequest(method: "POST", url: endpoint, contentType: "application/json", body: payload))
+                guard response.isSuccess else { throw TelemetryDeliveryError(description: "the collector answered HTTP \(response.status)") }
+                log?("telemetry: sent \(payload.count) bytes (uptime \(elapsed) s, reported as \(seconds) s)")
+            }
             return true
         } catch {
             log?("telemetry: send failed: \(error)")
             return false
         }
+    }
+
+    /// What a send of `input` sends in this mode (the secret-shared modes: what they share),
+    /// the bytes debug mode writes and `anonymous-summary summarise` prints.
+    public nonisolated func what(_ input: TelemetryInput) throws -> [UInt8] {
+        try configuration.mode.bytes(for: input, ldpReport: ldpReport)
     }
 }
 
@@ -183,13 +197,6 @@ extension TelemetrySender where C == ContinuousClock {
     public init(configuration: TelemetryConfiguration, status: TelemetryStatus, usage: ComponentUsage,
                 id: InstanceID = .random(), log: (@Sendable (String) -> Void)? = nil) {
         self.init(configuration: configuration, status: status, usage: usage, id: id, clock: ContinuousClock(), log: log)
-    }
-}
-
-/// Used only if an enabled status somehow has no endpoint: delivers nothing.
-struct NoTransport: TelemetryTransport {
-    func deliver(_ payload: [UInt8]) async throws {
-        throw TelemetryDeliveryError(description: "no endpoint is configured")
     }
 }
 

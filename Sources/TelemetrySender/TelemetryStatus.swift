@@ -36,16 +36,16 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
     public var decidedBy: Source
     /// The host's opt-out variable, so that `description` names every way out (set by `decide`).
     public var hostVariable: String?
-    /// The DAP task's Leader when reports go to one (set by `decide`), so that `description` does
-    /// not call it an endpoint.
-    public var dapLeader: String?
+    /// Where a secret-shared mode's reports go (set by `decide`), so that `description` does not
+    /// call it an endpoint.
+    public var secretSharedDestination: String?
 
     /// A decision made elsewhere (a host's own settings page, say); most hosts use `decide`.
-    public init(destination: Destination?, decidedBy: Source, hostVariable: String? = nil, dapLeader: String? = nil) {
+    public init(destination: Destination?, decidedBy: Source, hostVariable: String? = nil, secretSharedDestination: String? = nil) {
         self.destination = destination
         self.decidedBy = decidedBy
         self.hostVariable = hostVariable
-        self.dapLeader = dapLeader
+        self.secretSharedDestination = secretSharedDestination
     }
 
     /// Two statuses are equal when they decide alike: where payloads go, and what decided. The
@@ -66,7 +66,7 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
                               configuration: TelemetryConfiguration) -> TelemetryStatus {
         var status = decision(arguments: arguments, environment: environment, configuration: configuration)
         status.hostVariable = configuration.hostVariable
-        status.dapLeader = configuration.dap?.leader.absoluteString
+        if case .secretShared(let mode) = configuration.mode { status.secretSharedDestination = mode.destination }
         return status
     }
 
@@ -79,12 +79,13 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         if let value = environment["DO_NOT_TRACK"], !value.isEmpty, value != "0" {
             return TelemetryStatus(destination: nil, decidedBy: .doNotTrack)
         }
-        if case .ldp = configuration.privacy, configuration.privacy.mechanism == nil {
+        if case .ldp = configuration.mode, configuration.mode.mechanism == nil {
             return TelemetryStatus(destination: nil, decidedBy: .invalidPrivacy)
         }
         if let name = configuration.debugVariable, let value = environment[name], !value.isEmpty, value != "0" {
             return TelemetryStatus(destination: .standardError, decidedBy: .debugVariable(name))
         }
+        if case .secretShared = configuration.mode { return TelemetryStatus(destination: .endpoint, decidedBy: .configured) }
         guard let endpoint = configuration.endpoint else { return TelemetryStatus(destination: nil, decidedBy: .noEndpoint) }
         do {
             try TelemetryConfiguration.check(endpoint)
@@ -107,7 +108,7 @@ public struct TelemetryStatus: Sendable, Equatable, CustomStringConvertible {
         case .configured:
             let optOuts = self.optOuts
             let ways = optOuts.dropLast().joined(separator: ", ") + " or " + optOuts[optOuts.count - 1]
-            return "telemetry is on (" + (dapLeader.map { "a DAP task is configured, Leader \($0)" } ?? "an endpoint is configured")
+            return "telemetry is on (" + (secretSharedDestination.map { "\($0) is configured" } ?? "an endpoint is configured")
                 + "; opt out with \(ways))"
         case .debugVariable(let name): return "telemetry debug mode (\(name)): payloads are written to standard error, not sent"
         case .insecureEndpoint: return "telemetry is off (the endpoint must be https, or http to a loopback address)"

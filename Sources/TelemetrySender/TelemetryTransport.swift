@@ -3,15 +3,52 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Delivers one payload. The sender calls it at each scheduled moment; whatever it throws is
-/// logged and otherwise ignored. Hosts and tests may supply their own.
+/// The one seam every mode's bytes leave through: sends one HTTP request and returns the answer.
+/// The sender (exact and LDP payloads) and the secret-shared modes (HPKE configurations, DAP
+/// uploads) call it; `URLSessionTransport` goes to the network, and a relay's transport (Oblivious
+/// HTTP) or a test's can stand in. Whatever it throws is logged and otherwise ignored.
 public protocol TelemetryTransport: Sendable {
-    func deliver(_ payload: [UInt8]) async throws
+    func send(_ request: TelemetryRequest) async throws -> TelemetryResponse
+}
+
+/// One request: a method, an URL, a body and its media type; no other header is set by a mode.
+public struct TelemetryRequest: Sendable, Equatable {
+    public var method: String
+    public var url: URL
+    /// The body's media type; nil when there is no body.
+    public var contentType: String?
+    public var body: [UInt8]
+
+    public init(method: String, url: URL, contentType: String? = nil, body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// An answer, its body read up to a megabyte.
+public struct TelemetryResponse: Sendable, Equatable {
+    public var status: Int
+    /// The `Content-Type` answered, or "".
+    public var contentType: String
+    public var body: [UInt8]
+    /// The `max-age` of `Cache-Control`, in seconds, when the answer gave one.
+    public var maxAge: Int?
+
+    public init(status: Int, contentType: String = "", body: [UInt8] = [], maxAge: Int? = nil) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.maxAge = maxAge
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
 }
 
 /// What a telemetry request may carry: `Content-Type`, `Content-Length`, `Host` and the host's
 /// `User-Agent`, nothing else.
-public enum TelemetryRequest {
+public enum TelemetryHeaders {
     /// The headers the request carries (lower case), for tests and reviewers.
     public static let allowedHeaders: Set<String> = ["content-type", "content-length", "host", "user-agent"]
     /// The request head, line by line, as it goes on the wire over HTTP/1.1: the request line,
@@ -83,37 +120,24 @@ public enum TelemetryRequest {
 /// Why a delivery failed, in words for the host's log.
 public struct TelemetryDeliveryError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    public init(description: String) { self.description = description }
 }
 
-/// POSTs the payload as `application/json` with the host's user agent, on an ephemeral
-/// `URLSession` (no cookies, no cache, nothing written to disk), with no header beyond
-/// `TelemetryRequest.allowedHeaders`, following no redirect. Cancelling the calling task
-/// cancels the request; the timeout is enforced exactly; the answer is read up to a megabyte.
-/// (`HTTPClient` does the request, for this transport and for the DAP client alike.)
+/// Sends each request on an ephemeral `URLSession` (no cookies, no cache, nothing written to
+/// disk) with the host's user agent and no header beyond `TelemetryHeaders.allowedHeaders`,
+/// following no redirect. Cancelling the calling task cancels the request; the timeout is
+/// enforced exactly; the answer is read up to a megabyte. Refuses an URL that is not https (or
+/// http to a loopback address).
 public final class URLSessionTransport: TelemetryTransport, @unchecked Sendable {
-    private let endpoint: URL
     private let http: HTTPClient
 
-    /// The endpoint should have passed `TelemetryConfiguration.check` (https, or http to a
-    /// loopback address); `deliver` refuses one that does not.
-    public init(endpoint: URL, userAgent: String, timeout: Duration) {
-        self.endpoint = endpoint
+    public init(userAgent: String, timeout: Duration) {
         http = HTTPClient(userAgent: userAgent, timeout: timeout)
     }
 
-    public func deliver(_ payload: [UInt8]) async throws {
-        let response = try await http.send(method: "POST", url: endpoint, contentType: "application/json", body: payload)
-        guard (200..<300).contains(response.status) else {
-            throw TelemetryDeliveryError(description: "the collector answered HTTP \(response.status)")
-        }
-    }
-}
-
-/// The debug mode's transport: writes each payload, and a line break, to standard error.
-public struct StandardErrorTransport: TelemetryTransport {
-    public init() {}
-
-    public func deliver(_ payload: [UInt8]) async throws {
-        FileHandle.standardError.write(Data(payload + [0x0A]))
+    public func send(_ request: TelemetryRequest) async throws -> TelemetryResponse {
+        try TelemetryConfiguration.check(request.url)
+        let response = try await http.send(method: request.method, url: request.url, contentType: request.contentType, body: request.body)
+        return TelemetryResponse(status: response.status, contentType: response.contentType, body: response.body, maxAge: response.maxAge)
     }
 }

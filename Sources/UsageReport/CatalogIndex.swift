@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import AnonymousSummary
 
 /// The catalogue's names as numbers: plugin `i` is `names[i]` (sorted by kind then name), and
@@ -14,7 +17,7 @@ public struct CatalogIndex: Sendable {
     public static let kinds: [ComponentKind] = ComponentKind.allCases.sorted()
 
     /// The LDP bit layout of the catalogue (plugins in the order of `names`, then kinds).
-    public let layout: LDPLayout
+    public let layout: PluginLayout
     let fingerprintBytes: [UInt8]
 
     private let kindOfPlugin: [UInt8]
@@ -23,7 +26,7 @@ public struct CatalogIndex: Sendable {
 
     public init(catalog: ComponentCatalog = .benthos) {
         self.catalog = catalog
-        layout = catalog.ldpLayout
+        layout = catalog.pluginLayout
         fingerprintBytes = Array(layout.fingerprint.utf8)
         let names = catalog.allNames
         let kindOfPlugin = names.map { UInt8(CatalogIndex.kinds.firstIndex(of: $0.kind) ?? 0) }

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 /// Number and text formatting without Foundation, for the report's formats.
 enum Format {
     /// `x` with `digits` decimals (`0.1235` for 0.12345, 4); `-` for a negative value.

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 /// A cursor over one line of JSON for the payload grammar: it reads only the tokens the
 /// closed payload shape has (objects, arrays, strings, non-negative integers and one decimal
 /// number), never a general value, so it has no recursion and no depth to bound.

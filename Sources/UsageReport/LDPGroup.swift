@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import AnonymousSummary
 
 /// LDP payloads of one (mechanism, ε, catalogue), grouped by instance as exact ones are:
@@ -42,7 +45,7 @@ struct LDPGroupBuilder: Sendable {
     }
 
     /// Estimates for every bit and every pair of plugin bits.
-    func report(layout: LDPLayout, minInstances k: Int) -> LDPGroupReport? {
+    func report(layout: PluginLayout, minInstances k: Int) -> LDPGroupReport? {
         guard let mechanism = OptimizedUnaryEncoding(epsilon: epsilon) else { return nil }
         let n = instances.count
         let width = layout.width

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 /// Splits a stream of bytes, given in chunks of any size, into lines, holding at most
 /// `maxLineLength` bytes of a line at a time: a longer line is reported as too long and its
 /// bytes are dropped as they arrive, so memory does not grow with the input.

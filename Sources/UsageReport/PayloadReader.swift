@@ -1,3 +1,7 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
+import DifferentialPrivacy
 import AnonymousSummary
 
 /// Reads one collected line as a payload of the published closed shape
@@ -250,6 +254,9 @@ public struct PayloadID: Hashable, Sendable, Comparable {
         self.high = high
         self.low = low
     }
+
+    /// The key a privacy ledger records this instance by.
+    public var instanceKey: InstanceKey { InstanceKey(high: high, low: low) }
 
     /// Reads the schema's form exactly: lower-case `8-4-4-4-12` hex, version 4, variant 10xx.
     init?(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 /// Saying when the numbers are noise. A release of a few hundred instances prints figures like
 /// `Instances: 29 ± 44`, a negative uptime bucket or `COMPONENTS -411 ± 494`: true to the
 /// mechanism, and useless to a reader who is not told. What is said is a function of the noisy

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import AnonymousSummary
 
 /// The private release in the four formats. Every number printed is a noisy count, a function

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import AnonymousSummary
 
 /// How much one instance may contribute to a private release (applied before any noise).

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 /// Why a line of collected payloads was not counted. Every rejected line is counted under one
 /// of these names and never echoed: its text came from whoever reached the collector.
 ///

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import AnonymousSummary
 
 /// Collects payload lines, one at a time, into instances: memory grows with the number of

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import AnonymousSummary
 
 /// `report --release ldp`: the groups of LDP payloads alone, with the guarantee they have.

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import AnonymousSummary
 
 /// What the report publishes: the aggregates with the k-threshold applied.

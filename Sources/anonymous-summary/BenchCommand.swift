@@ -1,4 +1,7 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Foundation
 
 /// `anonymous-summary bench [--summarise] [--seconds S] [--once] FILE`: the measuring loop

@@ -1,4 +1,7 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Foundation
 
 /// Exit codes, as in BSD's sysexits.h, so scripts can tell a bad config from a bad call.

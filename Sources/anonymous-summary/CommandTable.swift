@@ -153,9 +153,9 @@ enum CommandTable {
         forms: [CommandForm(verb: nil, options: [
             .valued("--id", value: "UUID", help: "the instance id, a version-4 UUID (default: random; not with --secret-file)"),
             .valued("--uptime", value: "SECONDS", help: "the uptime, sent in whole hours (default 0)"),
-            .choice("--privacy", ["exact", "ldp", "prio3"], help: "what the payload says: exact names (the default), an LDP report, or Prio3 shares"),
-            ldpEpsilon, secretFile, resources, streams, allowEmpty,
-        ], operands: .paths("(CONFIG|DIR|-)…"))],
+            .choice("--privacy", ["exact", "ldp", "dap"], help: "what is sent: exact names (the default), an LDP report, or a DAP report"),
+            ldpEpsilon, secretFile,
+        ] + dap + [resources, streams, allowEmpty], operands: .paths("(CONFIG|DIR|-)…"))],
         about: """
               Prints, as one line of JSON, exactly the payload the telemetry would send for these
               configs: a random instance id, the uptime, and the allow-listed plugin names in use.
@@ -168,9 +168,9 @@ enum CommandTable {
               catalogue, ε = --epsilon, ln 3 by default): a fresh draw each run, or with
               --secret-file (64 hex digits, as `anonymous-summary secret` writes) the same bits, and
               an id derived from the secret, every run for the same configs.
-              --privacy prio3 prints what a client hands to a DAP upload instead: the Prio3
-              MultihotCountVec shares (public share and the two input shares, hex) of the presence
-              and pairs measurements, with their sizes (see docs/prio3.md).
+              --privacy dap (with the task's options) prints the measurement a DAP upload
+              secret-shares, as JSON: the entries set and their names (see docs/dap.md); the
+              upload carries it only as Prio3 shares, each encrypted to its aggregator.
               The privacy mode is said on standard error.
             """)
 

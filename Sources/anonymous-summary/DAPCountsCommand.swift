@@ -1,6 +1,11 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Foundation
-import PrivateAggregation
+import VDAF
+import DAP
+import TelemetryDAP
 import UsageReport
 
 /// `anonymous-summary dap-counts FILE|-`: a DAP collection's aggregate result into the counts

@@ -1,5 +1,6 @@
 import Foundation
 import HPKE
+import DifferentialPrivacy
 
 /// `anonymous-summary hpke keypair | seal | open`: HPKE (RFC 9180, base mode, DHKEM(X25519,
 /// HKDF-SHA256), HKDF-SHA256) from the command line, every value in hex, for checking this

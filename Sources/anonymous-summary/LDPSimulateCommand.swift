@@ -1,4 +1,7 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Foundation
 import UsageReport
 
@@ -82,7 +85,7 @@ enum LDPSimulateCommand {
     }
 
     static func corpus(_ dir: String, m: OptimizedUnaryEncoding, n: Int, trials: Int, g: inout Generator) throws(CLIFailure) {
-        let layout = ComponentCatalog.benthos.ldpLayout
+        let layout = ComponentCatalog.benthos.pluginLayout
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
             throw CLIFailure(code: .noInput, message: "\(dir): cannot be read")
         }

@@ -1,7 +1,12 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Foundation
 import HPKE
-import PrivateAggregation
+import VDAF
+import DAP
+import TelemetryDAP
 
 /// `anonymous-summary prio3-bench [--seconds S]`: the telemetry's Prio3 operations, timed, one
 /// JSON line: per operation the runs a second and the microseconds a run, and the report sizes.
@@ -11,7 +16,7 @@ enum Prio3BenchCommand {
         let flags = try CLI.parse(arguments, CommandTable.prio3Bench).flags
         let seconds = try CLI.number(flags, "--seconds", 2.0, "a number of seconds above 0") { $0 > 0 && $0 < 1e6 }
         var rng = BufferedSystemRandom()
-        let layout = ComponentCatalog.benthos.ldpLayout
+        let layout = ComponentCatalog.benthos.pluginLayout
         let clock = ContinuousClock()
         func time(_ name: String, _ body: () throws -> Void) rethrows -> String {
             var runs = 0

@@ -1,8 +1,13 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Dispatch
 import Foundation
 import TelemetrySender
-import PrivateAggregation
+import VDAF
+import DAP
+import TelemetryDAP
 
 /// The tool's own telemetry settings, as a host would declare them. The tool has no endpoint
 /// of its own: `send` takes one on the command line.
@@ -23,7 +28,7 @@ enum ToolTelemetry {
         throw CLIFailure(code: .usage, message: "\(flag): '\(text)' is not a duration (like 300ms, 90s, 5m, 24h)")
     }
 
-    static func configuration(endpoint: String?, flags: [String: [String]], privacy: PrivacyMode = .exact) throws(CLIFailure) -> TelemetryConfiguration {
+    static func configuration(endpoint: String?, flags: [String: [String]], mode: TelemetryMode = .exact) throws(CLIFailure) -> TelemetryConfiguration {
         var url: URL?
         if let endpoint {
             guard let parsed = URL(string: endpoint), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
@@ -34,9 +39,9 @@ enum ToolTelemetry {
         var configuration: TelemetryConfiguration
         do {
             configuration = try TelemetryConfiguration(endpoint: url, userAgent: userAgent, hostVariable: hostVariable,
-                                                       debugVariable: debugVariable, privacy: privacy)
+                                                       debugVariable: debugVariable, mode: mode)
         } catch {
-            throw CLIFailure(code: .usage, message: "--endpoint: \(error.description)")
+            throw CLIFailure(code: .usage, message: "--endpoint: \(error)")
         }
         if let text = flags["--initial-delay"]?.last { configuration.initialDelay = try duration(text, flag: "--initial-delay") }
         if let text = flags["--period"]?.last {
@@ -67,22 +72,14 @@ enum SendCommand {
         let (flags, operands) = (parsed.flags, parsed.operands)
         guard !operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
         var configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: flags,
-                                                            privacy: flags["--privacy"]?.last == "dap" ? .exact : try PrivacyArguments.mode(flags))
+                                                            mode: try PrivacyArguments.mode(flags))
         configuration.sendsEmptyPayloads = flags["--allow-empty"] != nil
-        if flags["--privacy"]?.last == "dap" {
-            configuration.dap = try DAPArguments.task(flags)
-            if configuration.endpoint == nil { configuration.endpoint = configuration.dap?.leader }
-        } else {
-            for option in DAPArguments.valued where flags[option] != nil {
-                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy dap")
-            }
-        }
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         CLI.printError(status.description)
-        CLI.printError("privacy mode: " + (configuration.dap.map(DAPArguments.describe) ?? configuration.privacy.description))
-        if case .ldp(let epsilon, nil) = configuration.privacy, status.isEnabled {
+        CLI.printError("privacy mode: " + configuration.mode.description)
+        if case .ldp(let epsilon, nil) = configuration.mode, status.isEnabled {
             CLI.printError("telemetry: without --secret-file each process draws afresh: whoever links k restarts of this host "
                            + "(by address or timing) holds k independent draws, and the plugin-level ε = \(epsilon) adds up to k·ε")
         }
@@ -116,21 +113,12 @@ enum StatusCommand {
         let parsed = try CLI.parse(arguments, CommandTable.status)
         let (flags, operands) = (parsed.flags, parsed.operands)
         guard operands.isEmpty else { throw CLIFailure(code: .usage, message: usage) }
-        let dap = flags["--privacy"]?.last == "dap"
-        var configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:],
-                                                            privacy: dap ? .exact : try PrivacyArguments.mode(flags))
-        if dap {
-            configuration.dap = try DAPArguments.task(flags)
-            if configuration.endpoint == nil { configuration.endpoint = configuration.dap?.leader }
-        } else {
-            for option in DAPArguments.valued where flags[option] != nil {
-                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy dap")
-            }
-        }
+        let configuration = try ToolTelemetry.configuration(endpoint: flags["--endpoint"]?.last, flags: [:],
+                                                            mode: try PrivacyArguments.mode(flags))
         let status = TelemetryStatus.decide(arguments: arguments, environment: ProcessInfo.processInfo.environment,
                                             configuration: configuration)
         print(status.description)
-        print("privacy mode: " + (configuration.dap.map(DAPArguments.describe) ?? configuration.privacy.description))
+        print("privacy mode: " + configuration.mode.description)
     }
 }
 
@@ -159,10 +147,5 @@ enum DAPArguments {
             throw CLIFailure(code: .usage, message: "--time-precision and --min-batch-size need whole numbers above 0")
         }
         return task
-    }
-
-    static func describe(_ task: DAPTask) -> String {
-        "dap (Prio3MultihotCountVec of the plugin presence, \(DAP.version), to Leader \(task.leader.absoluteString) "
-            + "and Helper \(task.helper.absoluteString), task \(task.taskIDBase64URL))"
     }
 }

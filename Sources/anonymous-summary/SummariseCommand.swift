@@ -1,6 +1,11 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Foundation
-import PrivateAggregation
+import VDAF
+import DAP
+import TelemetryDAP
 import TelemetrySender
 
 /// The configs named on a command line: main configs, resource files (`-r`), and folders of
@@ -66,18 +71,28 @@ enum ConfigArguments {
     }
 }
 
-/// `--privacy exact|ldp [--epsilon E] [--secret-file F]`, shared by summarise, send and status
-/// (the values `--privacy` takes in each, `dap` or `prio3` besides, are in `CommandTable`).
+/// `--privacy exact|ldp|dap [--epsilon E] [--secret-file F] [DAP task options]`: one mode, one
+/// name, one reading in summarise, send and status.
 enum PrivacyArguments {
-    static func mode(_ flags: [String: [String]]) throws(CLIFailure) -> PrivacyMode {
-        // One rule in summarise, send and status: the LDP options need --privacy ldp, said.
+    static func mode(_ flags: [String: [String]]) throws(CLIFailure) -> TelemetryMode {
+        // One rule in summarise, send and status: the LDP options need --privacy ldp, the task's
+        // --privacy dap, said.
         let name = flags["--privacy"]?.last ?? "exact"
-        switch name {
-        case "exact":
+        if name != "ldp" {
             for option in ["--epsilon", "--secret-file"] where flags[option] != nil {
                 throw CLIFailure(code: .usage, message: "\(option) goes with --privacy ldp (the default is exact)")
             }
+        }
+        if name != "dap" {
+            for option in DAPArguments.valued where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy dap")
+            }
+        }
+        switch name {
+        case "exact":
             return .exact
+        case "dap":
+            return .secretShared(DAPTelemetry(task: try DAPArguments.task(flags)))
         case "ldp":
             var epsilon = OptimizedUnaryEncoding.defaultEpsilon
             if let text = flags["--epsilon"]?.last {
@@ -110,7 +125,7 @@ enum PrivacyArguments {
             return .ldp(epsilon: epsilon, secret: secret)
         default:
             // The parser has checked the value against the command's choices already.
-            throw CLIFailure(code: .usage, message: "--privacy: '\(name)' is not one of exact, ldp")
+            throw CLIFailure(code: .usage, message: "--privacy: '\(name)' is not one of exact, ldp, dap")
         }
     }
 }
@@ -141,14 +156,6 @@ enum SummariseCommand {
         guard !operands.isEmpty || flags["-r"] != nil || flags["--resources"] != nil else {
             throw CLIFailure(code: .usage, message: usage)
         }
-        if flags["--privacy"]?.last == "prio3" {
-            for option in ["--epsilon", "--secret-file"] where flags[option] != nil {
-                throw CLIFailure(code: .usage, message: "\(option) goes with --privacy ldp")
-            }
-            let usage = try ConfigArguments.usage(operands: operands, flags: flags)
-            print(try Prio3Upload.inspect(usage))
-            return
-        }
         if flags["--id"] != nil && flags["--secret-file"] != nil {
             throw CLIFailure(code: .usage, message: "--id and --secret-file cannot go together: with a secret the id is derived from it "
                              + "(the same every run); without one, --id makes the payload reproducible")
@@ -170,11 +177,16 @@ enum SummariseCommand {
             uptime = TelemetrySchedule.reportedUptime(seconds: value)  // whole hours, as sent
         }
         let usage = try ConfigArguments.usage(operands: operands, flags: flags)
+        var ldpReport: LDPReport?
         if let mechanism = privacy.mechanism, case .ldp(_, let secret) = privacy {
-            let report = LDPReport(usage: usage, mechanism: mechanism, secret: secret)
-            print(report.summary(id: id, uptimeSeconds: uptime).jsonString())
-        } else {
-            print(Summary(id: id, uptimeSeconds: uptime, usage: usage).jsonString())
+            ldpReport = LDPReport(usage: usage, mechanism: mechanism, secret: secret)
+        }
+        // The sender's own function: what a send of this mode sends (debug mode writes the same).
+        let input = TelemetryInput(usage: usage, id: id, uptimeSeconds: uptime, unixTime: Int64(Date().timeIntervalSince1970))
+        do {
+            print(String(decoding: try privacy.bytes(for: input, ldpReport: ldpReport), as: UTF8.self))
+        } catch {
+            throw CLIFailure(code: .software, message: "\(error)")
         }
         CLI.printError("privacy mode: \(privacy.description)")
     }

@@ -1,5 +1,7 @@
 import Foundation
-import PrivateAggregation
+import VDAF
+import DAP
+import TelemetryDAP
 
 /// `anonymous-summary vdaf run [--vdaf NAME] FILE|-`: completes a Prio3 test vector.
 ///

@@ -1,4 +1,7 @@
 import AnonymousSummary
+import LocalPrivacy
+import DifferentialPrivacy
+import Primitives
 import Foundation
 
 /// anonymous-summary: see exactly what the anonymous telemetry of a config would say. The

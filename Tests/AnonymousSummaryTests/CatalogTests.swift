@@ -1,3 +1,6 @@
+import Primitives
+import SummaryChecks
+import TestSupport
 import AnonymousSummary
 import Foundation
 import XCTest

@@ -1,3 +1,5 @@
+import Primitives
+import TestSupport
 import AnonymousSummary
 import Foundation
 import SummaryChecks

@@ -1,3 +1,7 @@
+import AnonymousSummary
+import Primitives
+import SummaryChecks
+import TestSupport
 /// A JSON value with object keys in document order, and a small reader for a stream of JSON
 /// texts (the YAML test suite gives one JSON text per YAML document, concatenated).
 /// Test-only: it reads trusted fixtures and the parser's own output.

@@ -1,3 +1,6 @@
+import Primitives
+import SummaryChecks
+import TestSupport
 import AnonymousSummary
 import XCTest
 
@@ -125,14 +128,4 @@ final class PayloadTests: XCTestCase {
         XCTAssertEqual(Summary(id: id, uptimeSeconds: 0, usage: all).jsonBytes().count, 4_096)
     }
 
-    /// An LDP payload has one length whatever the uptime (it used to grow with its digits).
-    func testLDPPayloadsHaveOneLengthWhateverTheUptime() throws {
-        let id = try XCTUnwrap(InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"))
-        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\noutput: {stdout: {}}\n".utf8))])
-        let report = LDPReport(usage: usage, mechanism: try XCTUnwrap(OptimizedUnaryEncoding(epsilon: 1)), secret: nil)
-        let lengths = Set([0, 3_600, 86_400, 31_536_000, 9_007_199_254_740_991].map { (uptime: UInt64) in
-            report.summary(id: id, uptimeSeconds: uptime).jsonBytes().count
-        })
-        XCTAssertEqual(lengths.count, 1, "\(lengths)")
-    }
 }

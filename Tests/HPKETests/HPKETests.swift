@@ -1,3 +1,5 @@
+import Primitives
+import TestSupport
 import Foundation
 @testable import HPKE
 import XCTest

@@ -1,3 +1,7 @@
+import LocalPrivacy
+import UsageReport
+import SummaryChecks
+import TestSupport
 import AnonymousSummary
 
 /// The user's data put into a skeleton's holes: adversarial strings, each drawn from the

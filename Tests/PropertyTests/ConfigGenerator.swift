@@ -1,3 +1,7 @@
+import LocalPrivacy
+import UsageReport
+import SummaryChecks
+import TestSupport
 import AnonymousSummary
 
 /// What the walk must find in a generated config, computed from the generator's own model,

@@ -1,3 +1,6 @@
+import LocalPrivacy
+import UsageReport
+import TestSupport
 import AnonymousSummary
 import Foundation
 import SummaryChecks

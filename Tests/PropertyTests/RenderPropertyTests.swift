@@ -1,3 +1,5 @@
+import LocalPrivacy
+import TestSupport
 import AnonymousSummary
 import Foundation
 import SummaryChecks

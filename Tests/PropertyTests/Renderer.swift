@@ -1,3 +1,8 @@
+import AnonymousSummary
+import LocalPrivacy
+import UsageReport
+import SummaryChecks
+import TestSupport
 /// Writes a tree as YAML text in varied styles, every choice drawn from a choice source:
 /// block or flow collections, plain, single-quoted, double-quoted and literal block scalars,
 /// comments (holding user-like text), indentation widths of 2 to 4, sequences indented or not

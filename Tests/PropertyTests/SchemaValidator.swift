@@ -1,3 +1,8 @@
+import AnonymousSummary
+import LocalPrivacy
+import UsageReport
+import SummaryChecks
+import TestSupport
 import Foundation
 
 /// A minimal JSON Schema (draft 2020-12) validator for the keywords the payload schema uses:

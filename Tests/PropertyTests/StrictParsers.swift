@@ -1,3 +1,8 @@
+import AnonymousSummary
+import LocalPrivacy
+import UsageReport
+import SummaryChecks
+import TestSupport
 /// Strict readers for what the report prints: JSON (RFC 8259), CSV (RFC 4180) and XML (the
 /// well-formedness rules of XML 1.0 for the subset an SVG needs). Test-only, and never more
 /// lenient than the format: a reader that accepted what a consumer refuses would let a broken

@@ -1,3 +1,7 @@
+import LocalPrivacy
+import UsageReport
+import SummaryChecks
+import TestSupport
 import AnonymousSummary
 import Foundation
 import XCTest

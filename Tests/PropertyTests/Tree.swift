@@ -1,3 +1,7 @@
+import LocalPrivacy
+import UsageReport
+import SummaryChecks
+import TestSupport
 import AnonymousSummary
 
 /// A YAML document as the generator builds it and the renderer writes it: what the parser

@@ -1,7 +1,11 @@
+import LocalPrivacy
+import TestSupport
 import AnonymousSummary
 import Foundation
 import HPKE
-import PrivateAggregation
+import VDAF
+import DAP
+import TelemetryDAP
 import TelemetrySender
 import UsageReport
 import XCTest
@@ -30,7 +34,7 @@ final class DAPEndToEndTests: XCTestCase {
             let box = Box()
             server = try LoopbackServer(mode: .handler { request in
                 if request.method == "GET" && request.path == "/dap/hpke_config" {
-                    return (200, DAPUploader.configListType, list)
+                    return (200, DAPTelemetry.configListType, list)
                 }
                 if request.method == "POST" && request.path.hasPrefix("/dap/tasks/") && request.path.hasSuffix("/reports") {
                     box.append(request.body)
@@ -58,7 +62,7 @@ final class DAPEndToEndTests: XCTestCase {
         let configs = ["input: {kafka: {}}\noutput: {aws_s3: {}}\n",
                        "input: {generate: {}}\npipeline: {processors: [{mutation: x}]}\noutput: {aws_s3: {}}\n",
                        "input: {kafka: {}}\npipeline: {processors: [{mapping: x}, {log: {}}]}\noutput: {stdout: {}}\n"]
-        let layout = ComponentCatalog.benthos.ldpLayout
+        let layout = ComponentCatalog.benthos.pluginLayout
         var truth = [Int](repeating: 0, count: layout.width)
         let hosts = 12
         var senders: [TelemetrySender<ContinuousClock>] = []
@@ -66,9 +70,9 @@ final class DAPEndToEndTests: XCTestCase {
         for h in 0..<hosts {
             let usage = try Summariser().usage(of: [ConfigSource(Array(configs[h % 3].utf8))])
             for (i, bit) in layout.bits(of: usage).enumerated() where bit { truth[i] += 1 }
-            var configuration = try TelemetryConfiguration(endpoint: leader.url, initialDelay: .milliseconds(10), period: .seconds(3600),
-                                                           initialJitter: .zero, periodJitter: .zero, userAgent: "host/1")
-            configuration.dap = task
+            let configuration = try TelemetryConfiguration(endpoint: nil, initialDelay: .milliseconds(10), period: .seconds(3600),
+                                                           initialJitter: .zero, periodJitter: .zero, userAgent: "host/1",
+                                                           mode: .secretShared(DAPTelemetry(task: task)))
             let status = TelemetryStatus.decide(arguments: [], environment: [:], configuration: configuration)
             let sender = TelemetrySender(configuration: configuration, status: status, usage: usage, clock: ContinuousClock(),
                                          log: { log.append($0) })
@@ -81,7 +85,7 @@ final class DAPEndToEndTests: XCTestCase {
         // The heads on the wire: the clean request, with DAP's media type; a GET has no body headers.
         let post = try XCTUnwrap(leader.server.requests.first { $0.method == "POST" })
         XCTAssertEqual(post.headLines, ["POST /dap/tasks/\(task.taskIDBase64URL)/reports HTTP/1.1", "Host: 127.0.0.1:\(leader.server.port)",
-                                        "User-Agent: host/1", "Content-Type: \(DAPUploader.uploadType)", "Content-Length: \(post.body.count)"])
+                                        "User-Agent: host/1", "Content-Type: \(DAPTelemetry.uploadType)", "Content-Length: \(post.body.count)"])
         let get = try XCTUnwrap(helper.server.requests.first { $0.method == "GET" })
         XCTAssertEqual(get.headLines, ["GET /dap/hpke_config HTTP/1.1", "Host: 127.0.0.1:\(helper.server.port)", "User-Agent: host/1"])
         XCTAssertEqual(leader.server.requests.filter { $0.method == "GET" }.count, hosts, "one configuration fetch a host")
@@ -147,6 +151,16 @@ final class DAPEndToEndTests: XCTestCase {
         XCTAssertTrue(log.lines.contains { $0.contains("uploaded a DAP report") }, "\(log.lines.prefix(3))")
     }
 
+    /// One transport for the test's direct uploads, as a sender keeps one.
+    let transport = URLSessionTransport(userAgent: "host/1", timeout: .seconds(5))
+
+    /// One send of `usage` for `task` through the network transport, as the sender makes it.
+    @discardableResult
+    func upload(_ task: DAPTask, _ usage: ComponentUsage) async throws -> String {
+        let input = TelemetryInput(usage: usage, id: .random(), uptimeSeconds: 0, unixTime: Int64(Date().timeIntervalSince1970))
+        return try await DAPTelemetry(task: task).send(input, via: transport)
+    }
+
     /// A problem document from the Leader is a logged failure, never a crash; the host goes on.
     func testAProblemDocumentIsALoggedFailure() async throws {
         let leader = try Aggregator(seed: 1, configID: 3, aead: .aes128gcm)
@@ -155,10 +169,9 @@ final class DAPEndToEndTests: XCTestCase {
         // The Leader's configuration is served, but the task is not: /elsewhere/tasks/… answers a problem.
         let broken = URL(string: "http://127.0.0.1:\(leader.server.port)/elsewhere")!
         let task = try XCTUnwrap(DAPTask(leader: broken, helper: helper.url, taskID: [UInt8](repeating: 1, count: 32)))
-        let uploader = DAPUploader(task: task, userAgent: "host/1", timeout: .seconds(5))
         let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
         do {
-            try await uploader.upload(usage)
+            try await upload(task, usage)
             XCTFail("uploaded to a missing task")
         } catch {
             XCTAssertTrue("\(error)".contains("problem urn:ietf:params:ppm:dap:error:unrecognizedTask: no such task"), "\(error)")
@@ -178,20 +191,19 @@ final class DAPEndToEndTests: XCTestCase {
         let server = try LoopbackServer(mode: .handler { request in
             if request.method == "GET" {
                 counter.lock.withLock { counter.gets += 1 }
-                return (200, DAPUploader.configListType, list)
+                return (200, DAPTelemetry.configListType, list)
             }
             let n = counter.lock.withLock { () -> Int in counter.posts += 1; return counter.posts }
             // The first upload is refused as outdated_config (11), the next accepted.
             let reports = (try? DAP.decodeUploadRequest(request.body)) ?? []
-            if n == 1, let id = reports.first?.reportID { return (200, DAPUploader.uploadErrorsType, id + [11]) }
+            if n == 1, let id = reports.first?.reportID { return (200, DAPTelemetry.uploadErrorsType, id + [11]) }
             return (200, "application/octet-stream", [])
         })
         defer { server.stop() }
         let url = URL(string: "http://127.0.0.1:\(server.port)/dap")!
         let task = try XCTUnwrap(DAPTask(leader: url, helper: url, taskID: [UInt8](repeating: 2, count: 32)))
-        let uploader = DAPUploader(task: task, userAgent: "host/1", timeout: .seconds(5))
         let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
-        try await uploader.upload(usage)
+        try await upload(task, usage)
         XCTAssertEqual(counter.lock.withLock { counter.posts }, 2, "retried once")
         XCTAssertEqual(counter.lock.withLock { counter.gets }, 4, "both configurations fetched, then both again")
     }
@@ -200,13 +212,13 @@ final class DAPEndToEndTests: XCTestCase {
     /// reaches the log on one line, printable ASCII only; a request that never ends is
     /// cancelled with the sender within a second.
     func testAHostileAggregatorCannotHarmTheHost() async throws {
-        let huge = try LoopbackServer(mode: .handler { _ in (200, DAPUploader.configListType, [UInt8](repeating: 0, count: 3 << 20)) })
+        let huge = try LoopbackServer(mode: .handler { _ in (200, DAPTelemetry.configListType, [UInt8](repeating: 0, count: 3 << 20)) })
         defer { huge.stop() }
         let url = URL(string: "http://127.0.0.1:\(huge.port)/dap")!
         let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
         let task = try XCTUnwrap(DAPTask(leader: url, helper: url, taskID: [UInt8](repeating: 3, count: 32)))
         do {
-            try await DAPUploader(task: task, userAgent: "h/1", timeout: .seconds(5)).upload(usage)
+            try await upload(task, usage)
             XCTFail("a 3 MB answer was taken")
         } catch {
             XCTAssertTrue("\(error)".contains("over 1048576 bytes"), "\(error)")
@@ -217,7 +229,7 @@ final class DAPEndToEndTests: XCTestCase {
         defer { problem.stop() }
         let task2 = try XCTUnwrap(DAPTask(leader: URL(string: "http://127.0.0.1:\(problem.port)/dap")!, helper: url, taskID: [UInt8](repeating: 3, count: 32)))
         do {
-            try await DAPUploader(task: task2, userAgent: "h/1", timeout: .seconds(5)).upload(usage)
+            try await upload(task2, usage)
             XCTFail("a problem was taken for success")
         } catch {
             let text = "\(error)"
@@ -227,9 +239,9 @@ final class DAPEndToEndTests: XCTestCase {
         let silent = try LoopbackServer(mode: .neverAnswer)
         defer { silent.stop() }
         let silentURL = URL(string: "http://127.0.0.1:\(silent.port)/dap")!
-        var configuration = try TelemetryConfiguration(endpoint: silentURL, initialDelay: .zero, initialJitter: .zero, periodJitter: .zero,
-                                                       requestTimeout: .seconds(60), userAgent: "h/1")
-        configuration.dap = try XCTUnwrap(DAPTask(leader: silentURL, helper: silentURL, taskID: [UInt8](repeating: 3, count: 32)))
+        let silentTask = try XCTUnwrap(DAPTask(leader: silentURL, helper: silentURL, taskID: [UInt8](repeating: 3, count: 32)))
+        let configuration = try TelemetryConfiguration(endpoint: nil, initialDelay: .zero, initialJitter: .zero, periodJitter: .zero,
+                                                       requestTimeout: .seconds(60), userAgent: "h/1", mode: .secretShared(DAPTelemetry(task: silentTask)))
         let sender = TelemetrySender(configuration: configuration, status: TelemetryStatus(destination: .endpoint, decidedBy: .configured),
                                      usage: usage, clock: ContinuousClock())
         await sender.start()

@@ -1,3 +1,12 @@
+import TelemetrySender
+import TelemetryDAP
+import AnonymousSummary
+import LocalPrivacy
+import VDAF
+import DAP
+import HPKE
+import UsageReport
+import TestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

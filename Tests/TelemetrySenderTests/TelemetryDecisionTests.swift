@@ -1,3 +1,11 @@
+import TelemetryDAP
+import AnonymousSummary
+import LocalPrivacy
+import VDAF
+import DAP
+import HPKE
+import UsageReport
+import TestSupport
 import Foundation
 import TelemetrySender
 import XCTest

@@ -1,3 +1,10 @@
+import TelemetryDAP
+import LocalPrivacy
+import VDAF
+import DAP
+import HPKE
+import UsageReport
+import TestSupport
 import AnonymousSummary
 import Foundation
 import TelemetrySender
@@ -61,7 +68,7 @@ final class TelemetryHTTPTests: XCTestCase {
         XCTAssertEqual(request.headers["user-agent"], "testhost/1.2.3")
         // Nothing beyond the payload: no Accept-Language (the user's languages on Apple
         // platforms), no cookies, no encodings, nothing Foundation adds of its own.
-        XCTAssertEqual(Set(request.headers.keys), TelemetryRequest.allowedHeaders,
+        XCTAssertEqual(Set(request.headers.keys), TelemetryHeaders.allowedHeaders,
                        "headers sent: \(request.headers)")
         XCTAssertEqual(request.headers["content-length"], String(request.body.count))
         XCTAssertEqual(request.body, Summary(id: id, uptimeSeconds: 0, usage: usage).jsonBytes(),
@@ -70,14 +77,14 @@ final class TelemetryHTTPTests: XCTestCase {
     }
 
     /// The whole request head, line by line, byte for byte, is the documented one (README,
-    /// SECURITY.md, `TelemetryRequest.documentedHead`): only Host's port varies. Three senders in
+    /// SECURITY.md, `TelemetryHeaders.documentedHead`): only Host's port varies. Three senders in
     /// a row (URLSession orders headers through a dictionary whose order can change).
     func testTheRequestHeadIsExactlyTheDocumentedOne() async throws {
         for _ in 0..<3 {
             let server = try LoopbackServer(mode: .ok)
             defer { server.stop() }
             let request = try await firstRequest(to: server, log: LogLines())
-            let expected = TelemetryRequest.documentedHead(path: "/v1/telemetry", host: "127.0.0.1:\(server.port)",
+            let expected = TelemetryHeaders.documentedHead(path: "/v1/telemetry", host: "127.0.0.1:\(server.port)",
                                                            userAgent: "testhost/1.2.3", contentLength: request.body.count)
             XCTAssertEqual(request.headLines, expected, "the head on the wire:\n" + request.headLines.joined(separator: "\n"))
             for (got, want) in zip(request.headLines, expected) where got != want {
@@ -102,9 +109,9 @@ final class TelemetryHTTPTests: XCTestCase {
         }
         let server = try LoopbackServer(mode: .ok)
         defer { server.stop() }
-        let transport = URLSessionTransport(endpoint: server.url, userAgent: "a\r\nX-Evil: 1", timeout: .seconds(2))
+        let transport = URLSessionTransport(userAgent: "a\r\nX-Evil: 1", timeout: .seconds(2))
         do {
-            try await transport.deliver(Array("{}".utf8))
+            _ = try await transport.send(TelemetryRequest(method: "POST", url: server.url, contentType: "application/json", body: Array("{}".utf8)))
             XCTFail("delivered with a user agent holding a line break")
         } catch {
             XCTAssertTrue("\(error)".contains("user agent"), "\(error)")

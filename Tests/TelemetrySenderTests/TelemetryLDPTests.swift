@@ -1,3 +1,10 @@
+import TelemetryDAP
+import LocalPrivacy
+import VDAF
+import DAP
+import HPKE
+import UsageReport
+import TestSupport
 import AnonymousSummary
 import Foundation
 import TelemetrySender
@@ -13,9 +20,9 @@ final class TelemetryLDPTests: XCTestCase {
     let id = InstanceID(parsing: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")!
     let on = TelemetryStatus(destination: .endpoint, decidedBy: .configured)
 
-    func configuration(_ privacy: PrivacyMode) -> TelemetryConfiguration {
+    func configuration(_ privacy: TelemetryMode) -> TelemetryConfiguration {
         make { try TelemetryConfiguration(endpoint: URL(string: "http://127.0.0.1:9/none"), initialJitter: .zero, periodJitter: .zero,
-                                          userAgent: "test/1", privacy: privacy) }
+                                          userAgent: "test/1", mode: privacy) }
     }
 
     func field(_ name: String, of payload: [UInt8]) -> String? {
@@ -65,7 +72,7 @@ final class TelemetryLDPTests: XCTestCase {
             XCTAssertFalse(status.isEnabled)
         }
         let exact = make { try TelemetryConfiguration(endpoint: URL(string: "https://example.com/v1"), userAgent: "x/1") }
-        XCTAssertEqual(exact.privacy, .exact)
+        guard case .exact = exact.mode else { return XCTFail("the default mode is not exact") }
         XCTAssertNil(TelemetrySender(configuration: exact, status: on, usage: usage).ldpReport)
     }
 }

@@ -1,3 +1,10 @@
+import TelemetryDAP
+import LocalPrivacy
+import VDAF
+import DAP
+import HPKE
+import UsageReport
+import TestSupport
 import AnonymousSummary
 import Foundation
 import TelemetrySender
@@ -99,9 +106,10 @@ final class TelemetrySchedulingTests: XCTestCase {
         final class Counting: TelemetryTransport, @unchecked Sendable {
             let lock = NSLock()
             var calls = 0
-            func deliver(_ payload: [UInt8]) async throws {
+            func send(_ request: TelemetryRequest) async throws -> TelemetryResponse {
                 let n = lock.withLock { calls += 1; return calls }
                 if n % 3 == 1 { throw SpyTransport.SpyError() }  // every first send of a pair fails
+                return TelemetryResponse(status: 200)
             }
         }
         let clock = TestClock()

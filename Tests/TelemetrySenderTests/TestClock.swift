@@ -1,3 +1,11 @@
+import TelemetryDAP
+import AnonymousSummary
+import LocalPrivacy
+import VDAF
+import DAP
+import HPKE
+import UsageReport
+import TestSupport
 import Foundation
 import TelemetrySender
 
@@ -98,14 +106,15 @@ final class SpyTransport: TelemetryTransport, @unchecked Sendable {
     var payloads: [[UInt8]] { lock.withLock { delivered } }
     var attempts: Int { lock.withLock { attemptsMade } }
 
-    func deliver(_ payload: [UInt8]) async throws {
+    func send(_ request: TelemetryRequest) async throws -> TelemetryResponse {
         let fail = lock.withLock { () -> Bool in
             attemptsMade += 1
             if failuresLeft > 0 { failuresLeft -= 1; return true }
-            delivered.append(payload)
+            delivered.append(request.body)
             return false
         }
         if fail { throw SpyError() }
+        return TelemetryResponse(status: 200)
     }
 
     struct SpyError: Error {}

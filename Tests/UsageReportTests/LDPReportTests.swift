@@ -1,3 +1,5 @@
+import DifferentialPrivacy
+import LocalPrivacy
 import AnonymousSummary
 import Foundation
 import SummaryChecks
@@ -91,7 +93,7 @@ final class LDPReportTests: XCTestCase {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else {
             throw XCTSkip("\(root.path) is absent: the estimator check draws populations from the shared corpus (../shared), which CI has and a user's clone does not")
         }
-        let layout = ComponentCatalog.benthos.ldpLayout
+        let layout = ComponentCatalog.benthos.pluginLayout
         var truths: [[Bool]] = []
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(name).path),

@@ -1,3 +1,7 @@
+import DifferentialPrivacy
+import LocalPrivacy
+import AnonymousSummary
+import SummaryChecks
 import UsageReport
 import XCTest
 

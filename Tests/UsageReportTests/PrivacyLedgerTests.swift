@@ -1,3 +1,5 @@
+import DifferentialPrivacy
+import LocalPrivacy
 import AnonymousSummary
 import SummaryChecks
 @testable import UsageReport
@@ -56,7 +58,7 @@ final class PrivacyLedgerTests: XCTestCase {
         b.add(text: Array((PrivateReportTests.line(1, ["input/in_rare"]) + "\n").utf8))
         var admitted = b
         let ledger = try PrivacyLedger(reading: try XCTUnwrap(store.bytes))
-        admitted.keepInstances { ledger.admits($0, rho: self.rho1) }
+        admitted.keepInstances { ledger.admits($0.instanceKey, rho: self.rho1) }
         XCTAssertEqual(admitted.instanceCount, 1)
         let rare = try XCTUnwrap(index.catalog.plugin(named: "in_rare", kind: .input).flatMap(index.number(of:)))
         let in1 = try XCTUnwrap(index.catalog.plugin(named: "in1", kind: .input).flatMap(index.number(of:)))
@@ -84,7 +86,7 @@ final class PrivacyLedgerTests: XCTestCase {
                                                    bounds: ContributionBounds(), budget: nil, note: "", using: &g)
         XCTAssertGreaterThan(after.sharedRho, 0)
         // Every instance, known or new, has now spent at least the shared ρ.
-        XCTAssertEqual(after.spent(by: PayloadID(high: 1, low: 2)), after.sharedRho)
+        XCTAssertEqual(after.spent(by: InstanceKey(high: 1, low: 2)), after.sharedRho)
         XCTAssertThrowsError(try PrivacyLedger.release(counts: agg, index: index, store: counts, epsilon: 1, delta: 1e-7,
                                                        bounds: ContributionBounds(), budget: nil, note: "", using: &g)) { error in
             guard case .unidentifiedReleaseRefused = error as? PrivacyLedgerError else { return XCTFail("\(error)") }

@@ -1,3 +1,6 @@
+import Primitives
+@testable import DifferentialPrivacy
+import LocalPrivacy
 import AnonymousSummary
 import Foundation
 import SummaryChecks

@@ -1,3 +1,6 @@
+import DifferentialPrivacy
+import LocalPrivacy
+import SummaryChecks
 import AnonymousSummary
 import UsageReport
 import XCTest

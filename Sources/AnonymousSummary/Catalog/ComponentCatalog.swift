@@ -113,8 +113,8 @@ public struct ComponentCatalog: Sendable {
     private var reservedChildrenByKind: [[Slot]] = []
     /// Every slot's path, flattened once, so a walk builds no routes.
     private(set) var routes = RouteTable()
-    /// The LDP bit layout, made once (see `ldpLayout`).
-    private(set) var cachedLDPLayout: LDPLayout?
+    /// The LDP bit layout, made once (see `pluginLayout`).
+    private(set) var cachedPluginLayout: PluginLayout?
 
     public init(layout: Layout, reservedFields: [ComponentKind: [StaticString]],
                 reservedChildren: [ComponentKind: [Slot]], plugins: [Plugin],
@@ -142,8 +142,8 @@ public struct ComponentCatalog: Sendable {
         keyRoleTables = ComponentKind.allCases.sorted().map { kind in keyRoles[kind].map { ByteTable($0.map { ($0.key, $0.value) }) } }
         reservedChildrenByKind = ComponentKind.allCases.sorted().map { reservedChildren[$0] ?? [] }
         routes = RouteTable(self)
-        cachedLDPLayout = nil
-        cachedLDPLayout = LDPLayout(catalog: self)
+        cachedPluginLayout = nil
+        cachedPluginLayout = PluginLayout(catalog: self)
     }
 
     private mutating func add(_ plugin: Plugin) {

@@ -1,3 +1,5 @@
+import Primitives
+
 extension Summary {
     /// The payload as JSON, wire-compatible with Redpanda Connect's telemetry:
     ///
@@ -113,7 +115,7 @@ extension Summary {
     public static let paddedSizes = [256, 1_024, 4_096]
 
     /// Uptime is at most 2^53 − 1 (the report's reader refuses more): 16 digits.
-    static let widestUptimeDigits = 16
+    package static let widestUptimeDigits = 16
 
     /// The padded length of a payload of `length` bytes (its closing brace included).
     public static func paddedSize(forLength length: Int) -> Int {

@@ -19,7 +19,7 @@ public struct InstanceID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Sets the version (4) and variant (10xx) bits of 128 random bits.
-    init(versionFourFrom high: UInt64, _ low: UInt64) {
+    package init(versionFourFrom high: UInt64, _ low: UInt64) {
         self.high = (high & ~0xF000) | 0x4000
         self.low = (low & ~(0xC000 << 48)) | (0x8000 << 48)
     }

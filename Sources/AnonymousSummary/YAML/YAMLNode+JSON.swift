@@ -58,11 +58,11 @@ extension YAMLNode {
 }
 
 /// Small JSON text helpers shared by the YAML printer and the payload encoder.
-enum JSONText {
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+package enum JSONText {
+    package static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Appends `s` as a JSON string literal, escaping quotes, backslashes and control characters.
-    static func appendString(_ s: String, to out: inout [UInt8]) {
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in s.utf8 {
             switch byte {
