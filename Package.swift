@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "Primitives", "DifferentialPrivacy", "LocalPrivacy", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "SummaryChecks", "TestSupport"]),
         .testTarget(name: "HPKETests", dependencies: ["HPKE", "Primitives", "TestSupport"]),
+        .testTarget(name: "DAPTests", dependencies: ["DAP", "HPKE", "VDAF", "TestSupport"]),
         .testTarget(name: "VDAFTests", dependencies: ["VDAF", "Primitives", "SummaryChecks", "TestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "TelemetryDAP", "AnonymousSummary", "LocalPrivacy", "VDAF", "DAP",
                                                                  "HPKE", "UsageReport", "SummaryChecks", "TestSupport"]),

@@ -1,307 +1,338 @@
-import Primitives
-import VDAF
 import HPKE
+import VDAF
 
-/// The client's side of the IETF Distributed Aggregation Protocol, draft-ietf-ppm-dap-18
-/// ("dap-18"): the messages a client reads and writes (the HPKE configuration list, the upload
-/// request and what it encrypts), in the draft's TLS presentation-language encodings. Standard
-/// library only; the HTTP lives in TelemetrySender.
-public enum DAP {
-    public static let version = "dap-18"
+// The client's side of the Distributed Aggregation Protocol (draft-ietf-ppm-dap-09 and -18): the
+// messages a client reads and writes, in the drafts' TLS presentation-language encodings, each
+// for a `DAPProfile`. Standard library only; the HTTP is the caller's (TelemetryDAP).
 
-    public enum Role: UInt8, Sendable { case collector = 0, client = 1, leader = 2, helper = 3 }
+/// A message that cannot be read, or a value too long for its length prefix (an encoder never
+/// cuts a value short).
+public enum DAPCodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    case malformed(String)
+    case tooLong(String)
 
-    public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
-        case malformed(String)
-
-        public var description: String {
-            switch self { case .malformed(let what): "malformed (\(what))" }
+    public var description: String {
+        switch self {
+        case .malformed(let what): "malformed (\(what))"
+        case .tooLong(let what): "too long for its length prefix (\(what))"
         }
     }
+}
 
-    // MARK: Encoding helpers
+/// TLS presentation-language writing: big-endian integers, length-prefixed opaque values.
+package struct DAPWriter {
+    package var bytes: [UInt8] = []
+    package init() {}
+    package mutating func u8(_ v: UInt8) { bytes.append(v) }
+    package mutating func u16(_ v: UInt16) { bytes += [UInt8(v >> 8), UInt8(v & 0xff)] }
+    package mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((v >> UInt32(s)) & 0xff)) } }
+    package mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((v >> UInt64(s)) & 0xff)) } }
+    package mutating func opaque8(_ b: [UInt8], _ what: String) throws(DAPCodingError) {
+        guard let n = UInt8(exactly: b.count) else { throw .tooLong(what) }
+        u8(n); bytes += b
+    }
+    package mutating func opaque16(_ b: [UInt8], _ what: String) throws(DAPCodingError) {
+        guard let n = UInt16(exactly: b.count) else { throw .tooLong(what) }
+        u16(n); bytes += b
+    }
+    package mutating func opaque32(_ b: [UInt8], _ what: String) throws(DAPCodingError) {
+        guard let n = UInt32(exactly: b.count) else { throw .tooLong(what) }
+        u32(n); bytes += b
+    }
+}
 
-    struct Writer {
-        var bytes: [UInt8] = []
-        mutating func u8(_ v: UInt8) { bytes.append(v) }
-        mutating func u16(_ v: UInt16) { bytes += [UInt8(v >> 8), UInt8(v & 0xff)] }
-        mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((v >> UInt32(s)) & 0xff)) } }
-        mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((v >> UInt64(s)) & 0xff)) } }
-        mutating func opaque8(_ b: [UInt8]) { u8(UInt8(min(b.count, 255))); bytes += b.prefix(255) }
-        mutating func opaque16(_ b: [UInt8]) { u16(UInt16(min(b.count, 65_535))); bytes += b.prefix(65_535) }
-        mutating func opaque32(_ b: [UInt8]) { u32(UInt32(truncatingIfNeeded: b.count)); bytes += b }
+/// TLS presentation-language reading, every length checked against what is left.
+package struct DAPReader {
+    let bytes: [UInt8]
+    var at = 0
+    package init(_ b: [UInt8]) { bytes = b }
+    package var done: Bool { at == bytes.count }
+    package mutating func take(_ n: Int) throws(DAPCodingError) -> [UInt8] {
+        guard n >= 0, n <= bytes.count - at else { throw .malformed("truncated") }
+        defer { at += n }
+        return Array(bytes[at..<(at + n)])
+    }
+    package mutating func u8() throws(DAPCodingError) -> UInt8 { try take(1)[0] }
+    package mutating func u16() throws(DAPCodingError) -> UInt16 { let b = try take(2); return UInt16(b[0]) << 8 | UInt16(b[1]) }
+    package mutating func u32() throws(DAPCodingError) -> UInt32 { try take(4).reduce(0) { $0 << 8 | UInt32($1) } }
+    package mutating func u64() throws(DAPCodingError) -> UInt64 { try take(8).reduce(0) { $0 << 8 | UInt64($1) } }
+    package mutating func opaque8() throws(DAPCodingError) -> [UInt8] { try take(Int(try u8())) }
+    package mutating func opaque16() throws(DAPCodingError) -> [UInt8] { try take(Int(try u16())) }
+    package mutating func opaque32() throws(DAPCodingError) -> [UInt8] {
+        guard let n = Int(exactly: try u32()) else { throw .malformed("a length past this platform's Int") }
+        return try take(n)
+    }
+    package func end(_ what: String) throws(DAPCodingError) { guard done else { throw .malformed("bytes after the \(what)") } }
+}
+
+// MARK: - HPKE configurations
+
+/// One of an aggregator's HPKE configurations, as advertised (any algorithm, known or not).
+public struct DAPHpkeConfig: Hashable, Sendable {
+    public var id: UInt8
+    public var kemID: UInt16
+    public var kdfID: UInt16
+    public var aeadID: UInt16
+    public var publicKey: [UInt8]
+
+    public init(id: UInt8, kemID: UInt16, kdfID: UInt16, aeadID: UInt16, publicKey: [UInt8]) {
+        (self.id, self.kemID, self.kdfID, self.aeadID, self.publicKey) = (id, kemID, kdfID, aeadID, publicKey)
     }
 
-    struct Reader {
-        let bytes: [UInt8]
-        var at = 0
-        init(_ b: [UInt8]) { bytes = b }
-        var done: Bool { at == bytes.count }
-        mutating func take(_ n: Int) throws(DecodeError) -> [UInt8] {
-            guard n >= 0, n <= bytes.count - at else { throw .malformed("truncated") }
-            defer { at += n }
-            return Array(bytes[at..<(at + n)])
-        }
-        mutating func u8() throws(DecodeError) -> UInt8 { try take(1)[0] }
-        mutating func u16() throws(DecodeError) -> UInt16 { let b = try take(2); return UInt16(b[0]) << 8 | UInt16(b[1]) }
-        mutating func u32() throws(DecodeError) -> UInt32 { try take(4).reduce(0) { $0 << 8 | UInt32($1) } }
-        mutating func u64() throws(DecodeError) -> UInt64 { try take(8).reduce(0) { $0 << 8 | UInt64($1) } }
-        mutating func opaque16() throws(DecodeError) -> [UInt8] { try take(Int(try u16())) }
-        mutating func opaque32() throws(DecodeError) -> [UInt8] {
-            guard let n = Int(exactly: try u32()) else { throw .malformed("a length past this platform's Int") }
-            return try take(n)
-        }
+    /// A configuration this package can seal to.
+    public init(id: UInt8, ciphersuite: HPKECiphersuite, publicKey: HPKEPublicKey) {
+        self.init(id: id, kemID: HPKECiphersuite.kemID, kdfID: HPKECiphersuite.kdfID, aeadID: ciphersuite.aead.rawValue,
+                  publicKey: publicKey.rawRepresentation)
     }
 
-    // MARK: HPKE configuration
-
-    public struct HpkeConfig: Equatable, Sendable {
-        public var id: UInt8
-        public var kemID: UInt16
-        public var kdfID: UInt16
-        public var aeadID: UInt16
-        public var publicKey: [UInt8]
-        public init(id: UInt8, kemID: UInt16, kdfID: UInt16, aeadID: UInt16, publicKey: [UInt8]) {
-            (self.id, self.kemID, self.kdfID, self.aeadID, self.publicKey) = (id, kemID, kdfID, aeadID, publicKey)
-        }
+    /// The suite and key, when this package implements them; nil otherwise.
+    public var usable: (HPKECiphersuite, HPKEPublicKey)? {
+        guard let suite = HPKECiphersuite(kemID: kemID, kdfID: kdfID, aeadID: aeadID),
+              let key = try? HPKEPublicKey(rawRepresentation: publicKey) else { return nil }
+        return (suite, key)
     }
 
-    /// `HpkeConfig HpkeConfigList<10..2^16-1>`.
-    public static func decodeHpkeConfigList(_ bytes: [UInt8]) throws(DecodeError) -> [HpkeConfig] {
-        var r = Reader(bytes)
+    func encode(into w: inout DAPWriter) throws(DAPCodingError) {
+        w.u8(id); w.u16(kemID); w.u16(kdfID); w.u16(aeadID)
+        try w.opaque16(publicKey, "an HPKE public key")
+    }
+}
+
+/// `HpkeConfig HpkeConfigList<…>`, the same in DAP-09 and DAP-18: configurations in the
+/// aggregator's order of preference.
+public struct DAPHpkeConfigList: Hashable, Sendable {
+    public var configs: [DAPHpkeConfig]
+
+    public init(_ configs: [DAPHpkeConfig]) { self.configs = configs }
+
+    public init(decoding bytes: [UInt8]) throws(DAPCodingError) {
+        var r = DAPReader(bytes)
         let list = try r.opaque16()
-        guard r.done else { throw .malformed("bytes after the config list") }
-        guard list.count >= 10 else { throw .malformed("a config list under 10 bytes") }
-        var inner = Reader(list)
-        var configs: [HpkeConfig] = []
+        try r.end("config list")
+        var inner = DAPReader(list)
+        configs = []
         while !inner.done {
             let id = try inner.u8(), kem = try inner.u16(), kdf = try inner.u16(), aead = try inner.u16()
-            let key = try inner.opaque16()
-            guard !key.isEmpty else { throw .malformed("an empty public key") }
-            configs.append(HpkeConfig(id: id, kemID: kem, kdfID: kdf, aeadID: aead, publicKey: key))
+            configs.append(DAPHpkeConfig(id: id, kemID: kem, kdfID: kdf, aeadID: aead, publicKey: try inner.opaque16()))
         }
-        return configs
+        guard !configs.isEmpty else { throw .malformed("an empty config list") }
     }
 
-    public static func encodeHpkeConfigList(_ configs: [HpkeConfig]) -> [UInt8] {
-        var inner = Writer()
-        for c in configs {
-            inner.u8(c.id); inner.u16(c.kemID); inner.u16(c.kdfID); inner.u16(c.aeadID); inner.opaque16(c.publicKey)
-        }
-        var w = Writer()
-        w.opaque16(inner.bytes)
+    public func encoded() throws(DAPCodingError) -> [UInt8] {
+        var inner = DAPWriter()
+        for c in configs { try c.encode(into: &inner) }
+        var w = DAPWriter()
+        try w.opaque16(inner.bytes, "an HPKE config list")
         return w.bytes
     }
 
-    // MARK: The task
+    /// The first configuration (the aggregator's preference) this package can seal to.
+    public var firstUsable: (config: DAPHpkeConfig, ciphersuite: HPKECiphersuite, key: HPKEPublicKey)? {
+        for c in configs { if let (suite, key) = c.usable { return (c, suite, key) } }
+        return nil
+    }
+}
 
-    /// `TaskConfiguration` (its encoding goes into every `InputShareAad`).
-    public struct TaskConfiguration: Equatable, Sendable {
-        public var taskInfo: [UInt8]
-        public var leaderEndpoint: [UInt8]
-        public var helperEndpoint: [UInt8]
-        public var timePrecision: UInt64
-        public var minBatchSize: UInt64
-        /// 1 time_interval, 2 leader_selected.
-        public var batchMode: UInt8
-        public var vdafType: UInt32
-        public var vdafConfiguration: [UInt8]
+// MARK: - The task (DAP-18)
 
-        public init(taskInfo: [UInt8], leaderEndpoint: String, helperEndpoint: String, timePrecision: UInt64, minBatchSize: UInt64,
-                    batchMode: UInt8 = 1, vdafType: UInt32, vdafConfiguration: [UInt8]) {
-            self.taskInfo = taskInfo
-            self.leaderEndpoint = Array(leaderEndpoint.utf8)
-            self.helperEndpoint = Array(helperEndpoint.utf8)
-            self.timePrecision = timePrecision
-            self.minBatchSize = minBatchSize
-            self.batchMode = batchMode
-            self.vdafType = vdafType
-            self.vdafConfiguration = vdafConfiguration
-        }
+/// The VDAF of a task as DAP-18's `TaskConfiguration` names it (`vdaf_type`, `vdaf_config`).
+public enum DAPVDAFConfiguration: Hashable, Sendable {
+    case prio3Count
+    case prio3Sum(maxMeasurement: UInt64)
+    case prio3SumVec(length: UInt32, maxMeasurement: UInt64, chunkLength: UInt32)
+    case prio3Histogram(length: UInt32, chunkLength: UInt32)
+    case prio3MultihotCountVec(length: UInt32, chunkLength: UInt32, maxWeight: UInt64)
 
-        public func encoded() -> [UInt8] {
-            var w = Writer()
-            w.opaque8(taskInfo)
-            w.opaque16(leaderEndpoint)
-            w.opaque16(helperEndpoint)
-            w.u64(timePrecision)
-            w.u64(minBatchSize)
-            w.u8(batchMode)
-            w.opaque16([])          // batch_config: empty for time_interval and leader_selected
-            w.u32(vdafType)
-            w.opaque16(vdafConfiguration)
-            w.opaque16([])          // no task extension
-            return w.bytes
+    public var vdafType: UInt32 {
+        switch self {
+        case .prio3Count: 1
+        case .prio3Sum: 2
+        case .prio3SumVec: 3
+        case .prio3Histogram: 4
+        case .prio3MultihotCountVec: 5
         }
     }
 
-    /// `Prio3MultihotCountVecConfig`.
-    public static func multihotCountVecConfiguration(length: Int, chunkLength: Int, maxWeight: UInt64) -> [UInt8] {
-        var w = Writer()
-        w.u32(UInt32(length)); w.u32(UInt32(chunkLength)); w.u64(maxWeight)
+    public var encodedConfiguration: [UInt8] {
+        var w = DAPWriter()
+        switch self {
+        case .prio3Count: break
+        case .prio3Sum(let max): w.u64(max)
+        case .prio3SumVec(let length, let max, let chunk): w.u32(length); w.u64(max); w.u32(chunk)
+        case .prio3Histogram(let length, let chunk): w.u32(length); w.u32(chunk)
+        case .prio3MultihotCountVec(let length, let chunk, let weight): w.u32(length); w.u32(chunk); w.u64(weight)
+        }
+        return w.bytes
+    }
+}
+
+/// DAP-18's `TaskConfiguration`: bound into every input share's AAD, so every field must be what
+/// the aggregators hold.
+public struct DAPTaskConfiguration: Hashable, Sendable {
+    public enum BatchMode: UInt8, Hashable, Sendable { case timeInterval = 1, leaderSelected = 2 }
+
+    public var taskInfo: [UInt8]
+    public var leaderURL: String
+    public var helperURL: String
+    public var timePrecision: UInt64
+    public var minBatchSize: UInt64
+    public var batchMode: BatchMode
+    public var vdaf: DAPVDAFConfiguration
+
+    public init(taskInfo: [UInt8], leaderURL: String, helperURL: String, timePrecision: UInt64, minBatchSize: UInt64,
+                batchMode: BatchMode = .timeInterval, vdaf: DAPVDAFConfiguration) {
+        self.taskInfo = taskInfo
+        self.leaderURL = leaderURL
+        self.helperURL = helperURL
+        self.timePrecision = timePrecision
+        self.minBatchSize = minBatchSize
+        self.batchMode = batchMode
+        self.vdaf = vdaf
+    }
+
+    public func encoded() throws(DAPCodingError) -> [UInt8] {
+        var w = DAPWriter()
+        try w.opaque8(taskInfo, "task_info")
+        try w.opaque16(Array(leaderURL.utf8), "the Leader's URL")
+        try w.opaque16(Array(helperURL.utf8), "the Helper's URL")
+        w.u64(timePrecision)
+        w.u64(minBatchSize)
+        w.u8(batchMode.rawValue)
+        try w.opaque16([], "batch_config")      // empty for both batch modes
+        w.u32(vdaf.vdafType)
+        try w.opaque16(vdaf.encodedConfiguration, "vdaf_config")
+        try w.opaque16([], "extensions")        // no task extension
+        return w.bytes
+    }
+}
+
+// MARK: - The report
+
+public struct DAPHpkeCiphertext: Hashable, Sendable {
+    public var configID: UInt8
+    public var encapsulatedKey: [UInt8]
+    public var payload: [UInt8]
+
+    public init(configID: UInt8, encapsulatedKey: [UInt8], payload: [UInt8]) {
+        (self.configID, self.encapsulatedKey, self.payload) = (configID, encapsulatedKey, payload)
+    }
+
+    func encode(into w: inout DAPWriter) throws(DAPCodingError) {
+        w.u8(configID)
+        try w.opaque16(encapsulatedKey, "an encapsulated key")
+        try w.opaque32(payload, "an encrypted input share")
+    }
+
+    static func decode(_ r: inout DAPReader) throws(DAPCodingError) -> DAPHpkeCiphertext {
+        DAPHpkeCiphertext(configID: try r.u8(), encapsulatedKey: try r.opaque16(), payload: try r.opaque32())
+    }
+}
+
+/// A report: its id, time, public share and the two encrypted input shares. A client sends no
+/// extension.
+public struct DAPReport: Hashable, Sendable {
+    public var reportID: [UInt8]
+    public var time: UInt64
+    public var publicShare: [UInt8]
+    public var leaderShare: DAPHpkeCiphertext
+    public var helperShare: DAPHpkeCiphertext
+
+    public init(reportID: [UInt8], time: UInt64, publicShare: [UInt8], leaderShare: DAPHpkeCiphertext, helperShare: DAPHpkeCiphertext) {
+        (self.reportID, self.time, self.publicShare, self.leaderShare, self.helperShare) = (reportID, time, publicShare, leaderShare, helperShare)
+    }
+
+    /// `ReportMetadata`: id and time; DAP-18 adds the (empty) public extensions.
+    public func metadata(_ profile: DAPProfile) throws(DAPCodingError) -> [UInt8] {
+        var w = DAPWriter()
+        w.bytes += reportID
+        w.u64(time)
+        if profile.draft == .dap18 { try w.opaque16([], "public extensions") }
         return w.bytes
     }
 
-    // MARK: The report
-
-    public struct HpkeCiphertext: Equatable, Sendable {
-        public var configID: UInt8
-        public var enc: [UInt8]
-        public var payload: [UInt8]
-        func encode(into w: inout Writer) { w.u8(configID); w.opaque16(enc); w.opaque32(payload) }
-        static func decode(_ r: inout Reader) throws(DecodeError) -> HpkeCiphertext {
-            HpkeCiphertext(configID: try r.u8(), enc: try r.opaque16(), payload: try r.opaque32())
-        }
-    }
-
-    public struct Report: Equatable, Sendable {
-        public var reportID: [UInt8]
-        public var time: UInt64
-        public var publicShare: [UInt8]
-        public var leaderShare: HpkeCiphertext
-        public var helperShare: HpkeCiphertext
-
-        /// `ReportMetadata` (with no public extension).
-        public var metadata: [UInt8] {
-            var w = Writer()
-            w.bytes += reportID; w.u64(time); w.opaque16([])
-            return w.bytes
-        }
-
-        func encode(into w: inout Writer) {
-            w.bytes += metadata
-            w.opaque32(publicShare)
-            leaderShare.encode(into: &w)
-            helperShare.encode(into: &w)
-        }
-
-        static func decode(_ r: inout Reader) throws(DecodeError) -> Report {
-            let id = try r.take(16), time = try r.u64()
-            _ = try r.opaque16()  // public extensions
-            return Report(reportID: id, time: time, publicShare: try r.opaque32(),
-                          leaderShare: try HpkeCiphertext.decode(&r), helperShare: try HpkeCiphertext.decode(&r))
-        }
-    }
-
-    /// `UploadRequest`: the reports, one after the other.
-    public static func encodeUploadRequest(_ reports: [Report]) -> [UInt8] {
-        var w = Writer()
-        for r in reports { r.encode(into: &w) }
+    public func encoded(_ profile: DAPProfile) throws(DAPCodingError) -> [UInt8] {
+        var w = DAPWriter()
+        try encode(into: &w, profile)
         return w.bytes
     }
 
-    public static func decodeUploadRequest(_ bytes: [UInt8]) throws(DecodeError) -> [Report] {
-        var r = Reader(bytes)
-        var reports: [Report] = []
-        while !r.done { reports.append(try Report.decode(&r)) }
+    func encode(into w: inout DAPWriter, _ profile: DAPProfile) throws(DAPCodingError) {
+        w.bytes += try metadata(profile)
+        try w.opaque32(publicShare, "the public share")
+        try leaderShare.encode(into: &w)
+        try helperShare.encode(into: &w)
+    }
+
+    static func decode(_ r: inout DAPReader, _ profile: DAPProfile) throws(DAPCodingError) -> DAPReport {
+        let id = try r.take(16), time = try r.u64()
+        if profile.draft == .dap18 { _ = try r.opaque16() }  // public extensions
+        return DAPReport(reportID: id, time: time, publicShare: try r.opaque32(),
+                         leaderShare: try DAPHpkeCiphertext.decode(&r), helperShare: try DAPHpkeCiphertext.decode(&r))
+    }
+
+    public init(decoding bytes: [UInt8], _ profile: DAPProfile) throws(DAPCodingError) {
+        var r = DAPReader(bytes)
+        self = try DAPReport.decode(&r, profile)
+        try r.end("report")
+    }
+}
+
+/// What an upload carries: DAP-09 one `Report`; DAP-18 an `UploadRequest` (reports one after
+/// the other) and an `UploadErrors` answer.
+public enum DAPUpload {
+    public static func body(_ reports: [DAPReport], _ profile: DAPProfile) throws(DAPCodingError) -> [UInt8] {
+        if profile.draft == .dap09 {
+            guard reports.count == 1 else { throw .malformed("a DAP-09 upload holds exactly one report") }
+        }
+        var w = DAPWriter()
+        for r in reports { try r.encode(into: &w, profile) }
+        return w.bytes
+    }
+
+    public static func reports(in bytes: [UInt8], _ profile: DAPProfile) throws(DAPCodingError) -> [DAPReport] {
+        var r = DAPReader(bytes)
+        var reports: [DAPReport] = []
+        while !r.done { reports.append(try DAPReport.decode(&r, profile)) }
+        guard profile.draft == .dap18 || reports.count == 1 else { throw .malformed("a DAP-09 upload holds exactly one report") }
         return reports
     }
 
-    /// `UploadErrors`: (report id, error code) for each report that failed.
-    public static func decodeUploadErrors(_ bytes: [UInt8]) throws(DecodeError) -> [(reportID: [UInt8], error: UInt8)] {
-        var r = Reader(bytes)
+    /// DAP-18's `UploadErrors`: (report id, ReportError code) for each refused report.
+    public static func errors(in bytes: [UInt8]) throws(DAPCodingError) -> [(reportID: [UInt8], error: UInt8)] {
+        var r = DAPReader(bytes)
         var out: [(reportID: [UInt8], error: UInt8)] = []
         while !r.done { out.append((try r.take(16), try r.u8())) }
         return out
     }
 
-    /// `PlaintextInputShare` (no private extension).
-    public static func plaintextInputShare(_ payload: [UInt8]) -> [UInt8] {
-        var w = Writer()
-        w.opaque16([]); w.opaque32(payload)
+    /// `PlaintextInputShare` with no private extension (the same in both drafts).
+    public static func plaintextInputShare(_ payload: [UInt8]) throws(DAPCodingError) -> [UInt8] {
+        var w = DAPWriter()
+        try w.opaque16([], "private extensions")
+        try w.opaque32(payload, "an input share")
         return w.bytes
     }
 
-    public static func decodePlaintextInputShare(_ bytes: [UInt8]) throws(DecodeError) -> [UInt8] {
-        var r = Reader(bytes)
+    public static func payload(ofPlaintextInputShare bytes: [UInt8]) throws(DAPCodingError) -> [UInt8] {
+        var r = DAPReader(bytes)
         _ = try r.opaque16()
         let payload = try r.opaque32()
-        guard r.done, !payload.isEmpty else { throw .malformed("plaintext input share") }
+        try r.end("plaintext input share")
+        guard !payload.isEmpty else { throw .malformed("an empty input share") }
         return payload
     }
 
-    /// `InputShareAad`.
-    public static func inputShareAad(taskID: [UInt8], task: TaskConfiguration, report: Report) -> [UInt8] {
-        var w = Writer()
-        w.bytes += taskID
-        w.bytes += task.encoded()
-        w.bytes += report.metadata
-        w.opaque32(report.publicShare)
+    /// `InputShareAad`: task id, (DAP-18: the task's configuration,) report metadata, public share.
+    public static func inputShareAad(_ profile: DAPProfile, taskID: DAPTaskID, task: DAPTaskConfiguration?,
+                                     report: DAPReport) throws(DAPCodingError) -> [UInt8] {
+        var w = DAPWriter()
+        w.bytes += taskID.bytes
+        if profile.draft == .dap18 {
+            guard let task else { throw .malformed("DAP-18's input share AAD needs the task's configuration") }
+            w.bytes += try task.encoded()
+        }
+        w.bytes += try report.metadata(profile)
+        try w.opaque32(report.publicShare, "the public share")
         return w.bytes
-    }
-
-    /// The HPKE info of an input share for `role`: "dap-18 input share" || client || role.
-    public static func inputShareInfo(_ role: Role) -> [UInt8] {
-        Array("\(version) input share".utf8) + [Role.client.rawValue, role.rawValue]
-    }
-
-    /// The VDAF application context: "dap-18" || task id.
-    public static func vdafContext(taskID: [UInt8]) -> [UInt8] { Array(version.utf8) + taskID }
-}
-
-extension DAP {
-    public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
-        case noSupportedConfig(Role)
-        case prio3(Prio3Error)
-        case hpke
-        public var description: String {
-            switch self {
-            case .noSupportedConfig(let role): "the \(role) advertises no HPKE configuration this client supports (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM or ChaCha20-Poly1305)"
-            case .prio3(let e): "Prio3: \(e)"
-            case .hpke: "HPKE sealing failed"
-            }
-        }
-    }
-
-    /// The first configuration of the list (the Aggregator's order of preference) this client
-    /// supports, and its AEAD.
-    public static func choose(_ configs: [HpkeConfig]) -> (HpkeConfig, HPKE.AEAD)? {
-        for c in configs where c.kemID == HPKE.kemID && c.kdfID == HPKE.kdfID && c.publicKey.count == 32 {
-            if let aead = HPKE.AEAD(rawValue: c.aeadID) { return (c, aead) }
-        }
-        return nil
-    }
-
-    /// A report for `measurement`: a fresh report id and sharding randomness from `g` (the
-    /// system CSPRNG in the sender), the shares sealed to each Aggregator's chosen configuration.
-    public static func makeReport<V: ValidityCircuit, G: RandomNumberGenerator>(
-        _ vdaf: Prio3<V>, measurement: V.Measurement, taskID: [UInt8], task: TaskConfiguration, time: UInt64,
-        leaderConfigs: [HpkeConfig], helperConfigs: [HpkeConfig], using g: inout G
-    ) throws(ClientError) -> Report {
-        guard let (leader, leaderAEAD) = choose(leaderConfigs) else { throw .noSupportedConfig(.leader) }
-        guard let (helper, helperAEAD) = choose(helperConfigs) else { throw .noSupportedConfig(.helper) }
-        func random(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: g.next()) } }
-        let reportID = random(16)
-        let sharded: (publicShare: [[UInt8]]?, inputShares: [Prio3InputShare<V.F>])
-        do {
-            sharded = try vdaf.shard(vdafContext(taskID: taskID), measurement, nonce: reportID, rand: random(vdaf.randSize))
-        } catch {
-            throw .prio3(error)
-        }
-        let empty = HpkeCiphertext(configID: 0, enc: [], payload: [])
-        var report = Report(reportID: reportID, time: time, publicShare: vdaf.encodePublicShare(sharded.publicShare),
-                            leaderShare: empty, helperShare: empty)
-        let aad = inputShareAad(taskID: taskID, task: task, report: report)
-        for (role, config, aead) in [(Role.leader, leader, leaderAEAD), (Role.helper, helper, helperAEAD)] {
-            let share = sharded.inputShares[role == .leader ? 0 : 1]
-            let plaintext = plaintextInputShare(vdaf.encodeInputShare(share))
-            guard let sealed = try? HPKE.seal(aead, recipientPublicKey: config.publicKey, info: inputShareInfo(role), aad: aad,
-                                              plaintext: plaintext, using: &g) else { throw .hpke }
-            let ct = HpkeCiphertext(configID: config.id, enc: sealed.enc, payload: sealed.ciphertext)
-            if role == .leader { report.leaderShare = ct } else { report.helperShare = ct }
-        }
-        return report
-    }
-
-    /// An Aggregator's side: its input share of `report`, decrypted (nil when it does not open).
-    public static func openInputShare(_ report: Report, role: Role, privateKey: [UInt8], config: HpkeConfig,
-                                      taskID: [UInt8], task: TaskConfiguration) -> [UInt8]? {
-        let ct = role == .leader ? report.leaderShare : report.helperShare
-        guard ct.configID == config.id, let aead = HPKE.AEAD(rawValue: config.aeadID) else { return nil }
-        guard let plaintext = try? HPKE.open(aead, enc: ct.enc, recipientPrivateKey: privateKey, info: inputShareInfo(role),
-                                             aad: inputShareAad(taskID: taskID, task: task, report: report), ciphertext: ct.payload) else {
-            return nil
-        }
-        return try? decodePlaintextInputShare(plaintext)
     }
 }

@@ -28,19 +28,19 @@ package enum AES128GCM {
         return out
     }
 
-    /// The plaintext, or nil if the tag does not verify (or sizes are wrong).
-    package static func open(key: [UInt8], nonce: [UInt8], aad: [UInt8], ciphertextAndTag: [UInt8]) -> [UInt8]? {
-        guard nonce.count == nonceSize, ciphertextAndTag.count >= tagSize else { return nil }
+    /// The plaintext; throws when the tag does not verify (or sizes are wrong).
+    package static func open(key: [UInt8], nonce: [UInt8], aad: [UInt8], ciphertextAndTag: [UInt8]) throws(AEADError) -> [UInt8] {
+        guard nonce.count == nonceSize, ciphertextAndTag.count >= tagSize else { throw .authenticationFailure }
         let n = ciphertextAndTag.count - tagSize
         guard UInt64(truncatingIfNeeded: n) <= maxPlaintextSize,
-              let cipher = AES128(key: key) else { return nil }
+              let cipher = AES128(key: key) else { throw .authenticationFailure }
         let context = Context(cipher: cipher, nonce: nonce)
         let expected = context.tag(aad: aad, ciphertext: ciphertextAndTag, count: n)
         var diff: UInt8 = 0
         for i in 0..<tagSize {
             diff |= expected[i] ^ ciphertextAndTag[n + i]
         }
-        guard diff == 0 else { return nil }
+        guard diff == 0 else { throw .authenticationFailure }
         return context.ctr(ciphertextAndTag, count: n, extraCapacity: 0)
     }
 
@@ -512,4 +512,10 @@ private struct Planes: Sendable {
         p6 = t5 ^ r6 ^ Planes.rot2(t6)
         p7 = t6 ^ r7 ^ Planes.rot2(t7)
     }
+}
+
+/// An AEAD open that failed: the tag does not verify, or a size is wrong. One case on purpose:
+/// which check failed is not said.
+package enum AEADError: Error, Equatable, Sendable {
+    case authenticationFailure
 }

@@ -24,11 +24,11 @@ package enum ChaCha20Poly1305 {
         return out
     }
 
-    /// The plaintext, or nil if the tag does not verify (or sizes are wrong).
-    package static func open(key: [UInt8], nonce: [UInt8], aad: [UInt8], ciphertextAndTag: [UInt8]) -> [UInt8]? {
+    /// The plaintext; throws when the tag does not verify (or sizes are wrong).
+    package static func open(key: [UInt8], nonce: [UInt8], aad: [UInt8], ciphertextAndTag: [UInt8]) throws(AEADError) -> [UInt8] {
         guard key.count == keySize, nonce.count == nonceSize,
               ciphertextAndTag.count >= tagSize,
-              UInt64(ciphertextAndTag.count - tagSize) <= maxPlaintextSize else { return nil }
+              UInt64(ciphertextAndTag.count - tagSize) <= maxPlaintextSize else { throw .authenticationFailure }
         let cipher = ChaCha20(key: key, nonce: nonce)
         let split = ciphertextAndTag.count - tagSize
         var body = Array(ciphertextAndTag[..<split])
@@ -37,7 +37,7 @@ package enum ChaCha20Poly1305 {
         for i in 0..<tagSize {
             diff |= expected[i] ^ ciphertextAndTag[split + i]
         }
-        guard diff == 0 else { return nil }
+        guard diff == 0 else { throw .authenticationFailure }
         cipher.xorKeyStream(&body, counter: 1)
         return body
     }

@@ -267,13 +267,20 @@ extension InvariantCheck {
         // value or an error, never a trap).
         switch kind {
         case 9:
-            if let list = try? DAP.decodeHpkeConfigList(body), DAP.encodeHpkeConfigList(list) != body {
+            if let list = try? DAPHpkeConfigList(decoding: body), (try? list.encoded()) != body {
                 return [Violation(invariant: "5. DAP decoders", detail: "an HpkeConfigList encodes back differently")]
             }
             return []
-        case 10: _ = try? DAP.decodeUploadRequest(body); return []
-        case 11: _ = try? DAP.decodeUploadErrors(body); return []
-        case 12: _ = try? DAP.decodePlaintextInputShare(body); return []
+        case 10:
+            // Either profile's upload: what decodes must encode back to the same bytes.
+            for profile in DAPProfile.all {
+                if let reports = try? DAPUpload.reports(in: body, profile), (try? DAPUpload.body(reports, profile)) != body {
+                    return [Violation(invariant: "5. DAP decoders", detail: "a \(profile) upload encodes back differently")]
+                }
+            }
+            return []
+        case 11: _ = try? DAPUpload.errors(in: body); return []
+        case 12: _ = try? DAPUpload.payload(ofPlaintextInputShare: body); return []
         default: break
         }
         func roundTrip<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ k: UInt8) -> [UInt8]? {

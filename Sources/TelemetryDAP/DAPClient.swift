@@ -47,12 +47,19 @@ public struct DAPTask: Sendable, Equatable {
 
     /// The task's configuration as the aggregators hold it, for the telemetry's presence
     /// measurement (Prio3MultihotCountVec over the catalogue's layout).
-    public func configuration(layout: PluginLayout) -> DAP.TaskConfiguration {
-        DAP.TaskConfiguration(taskInfo: taskInfo, leaderEndpoint: leader.absoluteString, helperEndpoint: helper.absoluteString,
-                              timePrecision: timePrecision, minBatchSize: minBatchSize, vdafType: 5,
-                              vdafConfiguration: DAP.multihotCountVecConfiguration(length: layout.width,
-                                                                                   chunkLength: TelemetryMeasurement.presenceChunkLength,
-                                                                                   maxWeight: TelemetryMeasurement.presenceMaxWeight))
+    public func configuration(layout: PluginLayout) -> DAPTaskConfiguration {
+        DAPTaskConfiguration(taskInfo: taskInfo, leaderURL: leader.absoluteString, helperURL: helper.absoluteString,
+                             timePrecision: timePrecision, minBatchSize: minBatchSize,
+                             vdaf: .prio3MultihotCountVec(length: UInt32(layout.width), chunkLength: UInt32(TelemetryMeasurement.presenceChunkLength),
+                                                          maxWeight: TelemetryMeasurement.presenceMaxWeight))
+    }
+
+    /// The protocol this task speaks.
+    public var profile: DAPProfile { .dap18 }
+
+    var id: DAPTaskID {
+        // `init` checked the 32 bytes.
+        DAPTaskID(bytes: taskID) ?? DAPTaskID(bytes: [UInt8](repeating: 0, count: 32))!
     }
 }
 
@@ -68,9 +75,6 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
     /// every send of a process (and its preview) reports the same ones.
     private let selectionSeed: [UInt8]
 
-    public static let configListType = "application/ppm-dap;message=hpke-config-list"
-    public static let uploadType = "application/ppm-dap;message=upload-req"
-    public static let uploadErrorsType = "application/ppm-dap;message=upload-errors"
 
     public init(task: DAPTask, catalog: ComponentCatalog = .benthos) {
         self.task = task
@@ -117,11 +121,11 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
         }
     }
 
-    func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport) async throws -> [DAP.HpkeConfig] {
+    func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport) async throws -> DAPHpkeConfigList {
         let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent("hpke_config")))
         guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "\(role) hpke_config")) }
         do {
-            return try DAP.decodeHpkeConfigList(response.body)
+            return try DAPHpkeConfigList(decoding: response.body)
         } catch {
             throw TelemetryDeliveryError(description: "\(role) hpke_config: not an HpkeConfigList (\(error))")
         }
@@ -149,20 +153,23 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
         try Task.checkCancellation()
         var rng = SystemRandomNumberGenerator()
         let vdaf = try TelemetryMeasurement.presenceVDAF(layout: layout)
-        let time = UInt64(max(0, input.unixTime)) / task.timePrecision
-        let report: DAP.Report
+        let profile = task.profile
+        let time = profile.reportTime(unixSeconds: UInt64(max(0, input.unixTime)), timePrecision: task.timePrecision)
+        let report: DAPReport
+        let body: [UInt8]
         do {
-            report = try DAP.makeReport(vdaf, measurement: measurement(input), taskID: task.taskID, task: task.configuration(layout: layout),
-                                        time: time, leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
+            report = try DAPReportMaker.makeReport(vdaf, measurement: measurement(input), profile: profile, taskID: task.id,
+                                                   task: task.configuration(layout: layout), time: time,
+                                                   leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
+            body = try DAPUpload.body([report], profile)
         } catch {
             throw TelemetryDeliveryError(description: "dap: \(error)")
         }
-        let body = DAP.encodeUploadRequest([report])
-        let url = task.leader.appendingPathComponent("tasks").appendingPathComponent(task.taskIDBase64URL).appendingPathComponent("reports")
-        let response = try await transport.send(TelemetryRequest(method: "POST", url: url, contentType: Self.uploadType, body: body))
+        let url = task.leader.appendingPathComponent(profile.uploadPath(taskID: task.id))
+        let response = try await transport.send(TelemetryRequest(method: profile.uploadMethod, url: url, contentType: profile.uploadMediaType, body: body))
         guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "upload")) }
-        if !response.body.isEmpty {
-            guard let errors = try? DAP.decodeUploadErrors(response.body) else {
+        if !response.body.isEmpty, profile.draft == .dap18 {
+            guard let errors = try? DAPUpload.errors(in: response.body) else {
                 throw TelemetryDeliveryError(description: "upload: an answer that is not UploadErrors")
             }
             if let first = errors.first {

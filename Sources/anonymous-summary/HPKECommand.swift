@@ -23,27 +23,28 @@ enum HPKECommand {
         var rng = BufferedSystemRandom()
         switch parsed.verb {
         case "keypair":
-            var ikm = [UInt8](repeating: 0, count: 32)
-            for i in ikm.indices { ikm[i] = UInt8(truncatingIfNeeded: rng.next()) }
-            guard let pair = try? HPKE.deriveKeyPair(ikm: ikm) else { throw CLIFailure(code: .software, message: "hpke keypair: no key pair could be derived") }
-            print(CLI.hex(pair.privateKey) + " " + CLI.hex(pair.publicKey))
+            let key = HPKEPrivateKey(using: &rng)
+            print(CLI.hex(key.rawRepresentation) + " " + CLI.hex(key.publicKey.rawRepresentation))
         case "seal":
-            let aead: HPKE.AEAD = flags["--aead"]?.last == "aes128gcm" ? .aes128gcm : .chacha20poly1305
+            let suite = HPKECiphersuite(aead: flags["--aead"]?.last == "aes128gcm" ? .aes128GCM : .chaCha20Poly1305)
             let publicKey = try value("--public-key", count: 32)
             let info = try value("--info"), aad = try value("--aad"), plaintext = try value("--plaintext")
             do {
-                let (enc, ct) = try HPKE.seal(aead, recipientPublicKey: publicKey, info: info, aad: aad, plaintext: plaintext, using: &rng)
-                print(CLI.hex(enc) + " " + CLI.hex(ct))
+                var sender = try HPKESender(recipientKey: try HPKEPublicKey(rawRepresentation: publicKey), ciphersuite: suite, info: info, using: &rng)
+                let ct = try sender.seal(plaintext, authenticating: aad)
+                print(CLI.hex(sender.encapsulatedKey) + " " + CLI.hex(ct))
             } catch {
                 // The only key X25519 refuses is one whose shared secret is all zero (a low-order point).
                 throw CLIFailure(code: .usage, message: "--public-key: not a usable X25519 public key (a low-order point: every shared secret would be zero)")
             }
         default:
-            let aead: HPKE.AEAD = flags["--aead"]?.last == "aes128gcm" ? .aes128gcm : .chacha20poly1305
+            let suite = HPKECiphersuite(aead: flags["--aead"]?.last == "aes128gcm" ? .aes128GCM : .chaCha20Poly1305)
             let enc = try value("--enc", count: 32), privateKey = try value("--private-key", count: 32)
             let info = try value("--info"), aad = try value("--aad"), ciphertext = try value("--ciphertext")
             do {
-                print(CLI.hex(try HPKE.open(aead, enc: enc, recipientPrivateKey: privateKey, info: info, aad: aad, ciphertext: ciphertext)))
+                var recipient = try HPKERecipient(privateKey: try HPKEPrivateKey(rawRepresentation: privateKey), ciphersuite: suite,
+                                                  info: info, encapsulatedKey: enc)
+                print(CLI.hex(try recipient.open(ciphertext, authenticating: aad)))
             } catch {
                 throw CLIFailure(code: .dataError, message: "hpke open: the ciphertext does not open: it was not sealed to this key "
                                  + "with this enc, info and aad, or it was altered")

@@ -48,15 +48,16 @@ enum Prio3BenchCommand {
             var agg = vdaf.aggregate([])
             results.append(time("aggregate_one") { agg = vecAdd(agg, out) })
             // A whole DAP report: shard, then both input shares sealed with HPKE.
-            let keys = try HPKE.deriveKeyPair(ikm: bytes(32))
-            let config = DAP.HpkeConfig(id: 1, kemID: HPKE.kemID, kdfID: HPKE.kdfID, aeadID: HPKE.AEAD.chacha20poly1305.rawValue, publicKey: keys.publicKey)
-            let taskConfig = DAP.TaskConfiguration(taskInfo: [1], leaderEndpoint: "https://leader.example/", helperEndpoint: "https://helper.example/",
-                                                   timePrecision: 86_400, minBatchSize: 100, vdafType: 5, vdafConfiguration: [])
+            let keys = try HPKEPrivateKey(derivedFrom: bytes(32))
+            let configs = DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256ChaChaPoly, publicKey: keys.publicKey)])
+            let taskConfig = DAPTaskConfiguration(taskInfo: [1], leaderURL: "https://leader.example/", helperURL: "https://helper.example/",
+                                                  timePrecision: 86_400, minBatchSize: 100, vdaf: .prio3Count)
+            let taskID = DAPTaskID(bytes: [UInt8](repeating: 7, count: 32))!
             var uploadSize = 0
             results.append(try time("dap_report") {
-                let report = try DAP.makeReport(vdaf, measurement: m, taskID: [UInt8](repeating: 7, count: 32), task: taskConfig, time: 1,
-                                                leaderConfigs: [config], helperConfigs: [config], using: &rng)
-                uploadSize = DAP.encodeUploadRequest([report]).count
+                let report = try DAPReportMaker.makeReport(vdaf, measurement: m, profile: .dap18, taskID: taskID, task: taskConfig, time: 1,
+                                                           leaderConfigs: configs, helperConfigs: configs, using: &rng)
+                uploadSize = try DAPUpload.body([report], .dap18).count
             })
             let sizes = "\"dap_upload_request\": \(uploadSize), \"sizes\": {\"public_share\": \(vdaf.encodePublicShare(publicShare).count), \"leader_input_share\": \(vdaf.encodeInputShare(inputs[0]).count), "
                 + "\"helper_input_share\": \(vdaf.encodeInputShare(inputs[1]).count), \"verifier_share\": \(vdaf.encodeVerifierShare(s0.share).count), "

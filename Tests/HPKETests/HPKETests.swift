@@ -9,14 +9,14 @@ import XCTest
 /// clone checks them), and a seal/open round trip with fresh keys.
 final class HPKETests: XCTestCase {
     struct Vector {
-        var aead: HPKE.AEAD
+        var aead: HPKECiphersuite.AEAD
         var info, ikmE, pkEm, skEm, ikmR, pkRm, skRm, enc, sharedSecret, key, baseNonce: String
         var encryptions: [(seq: Int, pt: String, aad: String, ct: String)]
     }
 
     static let pt = "4265617574792069732074727574682c20747275746820626561757479"
     static let vectors: [Vector] = [
-        Vector(aead: .aes128gcm, info: "4f6465206f6e2061204772656369616e2055726e",
+        Vector(aead: .aes128GCM, info: "4f6465206f6e2061204772656369616e2055726e",
                ikmE: "7268600d403fce431561aef583ee1613527cff655c1343f29812e66706df3234",
                pkEm: "37fda3567bdbd628e88668c3c8d7e97d1d1253b6d4ea6d44c150f741f1bf4431",
                skEm: "52c4a758a802cd8b936eceea314432798d5baf2d7e9235dc084ab1b9cfa2f736",
@@ -32,7 +32,7 @@ final class HPKETests: XCTestCase {
                    (255, pt, "436f756e742d323535", "7175db9717964058640a3a11fb9007941a5d1757fda1a6935c805c21af32505bf106deefec4a49ac38d71c9e0a"),
                    (256, pt, "436f756e742d323536", "957f9800542b0b8891badb026d79cc54597cb2d225b54c00c5238c25d05c30e3fbeda97d2e0e1aba483a2df9f2"),
                ]),
-        Vector(aead: .chacha20poly1305, info: "4f6465206f6e2061204772656369616e2055726e",
+        Vector(aead: .chaCha20Poly1305, info: "4f6465206f6e2061204772656369616e2055726e",
                ikmE: "909a9b35d3dc4713a5e72a4da274b55d3d3821a37e5d099e74a647db583a904b",
                pkEm: "1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a",
                skEm: "f4ec9b33b792c372c1d2c2063507b684ef925b8c75a42dbcbf57d63ccd381600",
@@ -48,68 +48,85 @@ final class HPKETests: XCTestCase {
                ]),
     ]
 
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = hex.startIndex
-        while i < hex.endIndex {
-            let j = hex.index(i, offsetBy: 2)
-            out.append(UInt8(hex[i..<j], radix: 16) ?? 0)
-            i = j
-        }
-        return out
-    }
+    static func bytes(_ hex: String) -> [UInt8] { Hex.bytes(hex) }
+    static func hex(_ b: [UInt8]) -> String { Hex.string(b) }
 
-    static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
+    /// RFC 9180 A.1.1's exported values (AES-128-GCM suite): (exporter_context, L = 32, value).
+    static let exports: [(String, String)] = [
+        ("", "3853fe2b4035195a573ffc53856e77058e15d9ea064de3e59f4961d0095250ee"),
+        ("00", "2e8f0b54673c7029649d4eb9d5e33bf1872cf76d623ff164ac185da9e88c21a5"),
+        ("54657374436f6e74657874", "e9e43065102c3836401bed8c3c3c75ae46be1639869391d62c61f1ec7af54931"),
+    ]
 
     func testRFC9180BaseModeVectors() throws {
         for v in Self.vectors {
-            let e = try HPKE.deriveKeyPair(ikm: Self.bytes(v.ikmE))
-            XCTAssertEqual(Self.hex(e.privateKey), v.skEm)
-            XCTAssertEqual(Self.hex(e.publicKey), v.pkEm)
-            let r = try HPKE.deriveKeyPair(ikm: Self.bytes(v.ikmR))
-            XCTAssertEqual(Self.hex(r.privateKey), v.skRm)
-            XCTAssertEqual(Self.hex(r.publicKey), v.pkRm)
-            let (shared, enc) = try HPKE.encap(recipient: r.publicKey, ephemeral: e)
-            XCTAssertEqual(Self.hex(enc), v.enc)
-            XCTAssertEqual(Self.hex(shared), v.sharedSecret)
-            XCTAssertEqual(Self.hex(try HPKE.decap(enc: enc, recipientPrivateKey: r.privateKey)), v.sharedSecret)
-            let (key, base) = HPKE.keySchedule(v.aead, sharedSecret: shared, info: Self.bytes(v.info))
-            XCTAssertEqual(Self.hex(key), v.key)
-            XCTAssertEqual(Self.hex(base), v.baseNonce)
+            let suite = HPKECiphersuite(aead: v.aead)
+            let e = try HPKEPrivateKey(derivedFrom: Self.bytes(v.ikmE))
+            XCTAssertEqual(Self.hex(e.rawRepresentation), v.skEm)
+            XCTAssertEqual(Self.hex(e.publicKey.rawRepresentation), v.pkEm)
+            let r = try HPKEPrivateKey(derivedFrom: Self.bytes(v.ikmR))
+            XCTAssertEqual(Self.hex(r.rawRepresentation), v.skRm)
+            XCTAssertEqual(Self.hex(r.publicKey.rawRepresentation), v.pkRm)
+            var sender = try HPKESender(recipientKey: r.publicKey, ciphersuite: suite, info: Self.bytes(v.info), ephemeralKey: e)
+            XCTAssertEqual(Self.hex(sender.encapsulatedKey), v.enc)
+            XCTAssertEqual(Self.hex(sender.context.key), v.key)
+            XCTAssertEqual(Self.hex(sender.context.baseNonce), v.baseNonce)
+            var recipient = try HPKERecipient(privateKey: r, ciphersuite: suite, info: Self.bytes(v.info), encapsulatedKey: sender.encapsulatedKey)
+            // Messages in order; those between the vector's sequence numbers are filler.
+            var sequence = 0
             for c in v.encryptions {
-                let sealed = try HPKE.seal(v.aead, recipientPublicKey: r.publicKey, info: Self.bytes(v.info), aad: Self.bytes(c.aad),
-                                           plaintext: Self.bytes(c.pt), ephemeral: e, sequence: c.seq)
-                XCTAssertEqual(Self.hex(sealed.ciphertext), c.ct, "\(v.aead) sequence \(c.seq)")
-                let opened = try HPKE.open(v.aead, enc: sealed.enc, recipientPrivateKey: r.privateKey, info: Self.bytes(v.info),
-                                           aad: Self.bytes(c.aad), ciphertext: Self.bytes(c.ct), sequence: c.seq)
-                XCTAssertEqual(Self.hex(opened), c.pt)
+                while sequence < c.seq {
+                    let filler = try sender.seal([UInt8(sequence & 0xff)])
+                    XCTAssertEqual(try recipient.open(filler), [UInt8(sequence & 0xff)])
+                    sequence += 1
+                }
+                let sealed = try sender.seal(Self.bytes(c.pt), authenticating: Self.bytes(c.aad))
+                XCTAssertEqual(Self.hex(sealed), c.ct, "\(v.aead) sequence \(c.seq)")
+                XCTAssertEqual(Self.hex(try recipient.open(Self.bytes(c.ct), authenticating: Self.bytes(c.aad))), c.pt)
+                sequence += 1
+            }
+            if v.aead == .aes128GCM {
+                for (context, value) in Self.exports {
+                    XCTAssertEqual(Self.hex(try sender.exportSecret(context: Self.bytes(context), outputByteCount: 32)), value)
+                    XCTAssertEqual(Self.hex(try recipient.exportSecret(context: Self.bytes(context), outputByteCount: 32)), value)
+                }
             }
         }
     }
 
     /// Errors read as words in a log or a message, never as Swift case names (`badKey`).
     func testErrorsAreWords() {
-        for error in [HPKE.HPKEError.badKey, .badEncapsulation, .openFailed] {
+        for error in [HPKEError.badKey, .badEncapsulation, .openFailed, .limitReached] {
             XCTAssertNil("\(error)".range(of: #"[a-z][A-Z]"#, options: .regularExpression), "\(error)")
         }
     }
 
     func testSealOpenRoundTripAndTamperingIsRefused() throws {
         var g = SystemRandomNumberGenerator()
-        for aead in HPKE.AEAD.allCases {
-            var ikm = [UInt8](repeating: 0, count: 32)
-            for i in ikm.indices { ikm[i] = UInt8(truncatingIfNeeded: g.next()) }
-            let r = try HPKE.deriveKeyPair(ikm: ikm)
+        for aead in HPKECiphersuite.AEAD.allCases {
+            let suite = HPKECiphersuite(aead: aead)
+            let r = HPKEPrivateKey(using: &g)
             let message = Array("a DAP input share".utf8)
-            let (enc, ct) = try HPKE.seal(aead, recipientPublicKey: r.publicKey, info: [1, 2], aad: [3], plaintext: message, using: &g)
-            XCTAssertEqual(try HPKE.open(aead, enc: enc, recipientPrivateKey: r.privateKey, info: [1, 2], aad: [3], ciphertext: ct), message)
+            func opened(_ enc: [UInt8], _ ct: [UInt8], info: [UInt8] = [1, 2], aad: [UInt8] = [3]) throws -> [UInt8] {
+                var recipient = try HPKERecipient(privateKey: r, ciphersuite: suite, info: info, encapsulatedKey: enc)
+                return try recipient.open(ct, authenticating: aad)
+            }
+            var sender = try HPKESender(recipientKey: r.publicKey, ciphersuite: suite, info: [1, 2], using: &g)
+            let ct = try sender.seal(message, authenticating: [3])
+            XCTAssertEqual(try opened(sender.encapsulatedKey, ct), message)
             var bad = ct
             bad[0] ^= 1
-            XCTAssertThrowsError(try HPKE.open(aead, enc: enc, recipientPrivateKey: r.privateKey, info: [1, 2], aad: [3], ciphertext: bad))
-            XCTAssertThrowsError(try HPKE.open(aead, enc: enc, recipientPrivateKey: r.privateKey, info: [1, 2], aad: [4], ciphertext: ct))
-            XCTAssertThrowsError(try HPKE.open(aead, enc: enc, recipientPrivateKey: r.privateKey, info: [9], aad: [3], ciphertext: ct))
-            XCTAssertThrowsError(try HPKE.open(aead, enc: [UInt8](repeating: 0, count: 32), recipientPrivateKey: r.privateKey,
-                                               info: [1, 2], aad: [3], ciphertext: ct), "a low-order encapsulation")
+            XCTAssertThrowsError(try opened(sender.encapsulatedKey, bad)) { XCTAssertEqual($0 as? HPKEError, .openFailed) }
+            XCTAssertThrowsError(try opened(sender.encapsulatedKey, ct, aad: [4]))
+            XCTAssertThrowsError(try opened(sender.encapsulatedKey, ct, info: [9]))
+            XCTAssertThrowsError(try opened([UInt8](repeating: 0, count: 32), ct), "a low-order encapsulation") {
+                XCTAssertEqual($0 as? HPKEError, .badEncapsulation)
+            }
+            // A fresh ephemeral key each context: two senders never share an encapsulation.
+            let other = try HPKESender(recipientKey: r.publicKey, ciphersuite: suite, info: [1, 2], using: &g)
+            XCTAssertNotEqual(other.encapsulatedKey, sender.encapsulatedKey)
         }
+        XCTAssertThrowsError(try HPKEPublicKey(rawRepresentation: [UInt8](repeating: 0, count: 32)), "a low-order point")
+        XCTAssertThrowsError(try HPKEPublicKey(rawRepresentation: [1, 2, 3]))
     }
 }

@@ -18,23 +18,23 @@ final class DAPEndToEndTests: XCTestCase {
     /// An aggregator: its HPKE key pair and configuration list, served at /hpke_config; the
     /// Leader also stores every upload.
     final class Aggregator: @unchecked Sendable {
-        let keys: (privateKey: [UInt8], publicKey: [UInt8])
-        let config: DAP.HpkeConfig
+        let keys: HPKEPrivateKey
+        let config: DAPHpkeConfig
         let server: LoopbackServer
         private let lock = NSLock()
         private var stored: [[UInt8]] = []
         var uploads: [[UInt8]] { lock.withLock { stored } }
 
-        init(seed: UInt8, configID: UInt8, aead: HPKE.AEAD) throws {
-            keys = try HPKE.deriveKeyPair(ikm: [UInt8](repeating: seed, count: 32))
+        init(seed: UInt8, configID: UInt8, aead: HPKECiphersuite.AEAD) throws {
+            keys = try HPKEPrivateKey(derivedFrom: [UInt8](repeating: seed, count: 32))
             // A configuration this client cannot use first (P-256), then the one it can.
-            let unsupported = DAP.HpkeConfig(id: 9, kemID: 0x0010, kdfID: 1, aeadID: 1, publicKey: [4] + [UInt8](repeating: 1, count: 64))
-            config = DAP.HpkeConfig(id: configID, kemID: HPKE.kemID, kdfID: HPKE.kdfID, aeadID: aead.rawValue, publicKey: keys.publicKey)
-            let list = DAP.encodeHpkeConfigList([unsupported, config])
+            let unsupported = DAPHpkeConfig(id: 9, kemID: 0x0010, kdfID: 1, aeadID: 1, publicKey: [4] + [UInt8](repeating: 1, count: 64))
+            config = DAPHpkeConfig(id: configID, ciphersuite: HPKECiphersuite(aead: aead), publicKey: keys.publicKey)
+            let list = try DAPHpkeConfigList([unsupported, config]).encoded()
             let box = Box()
             server = try LoopbackServer(mode: .handler { request in
                 if request.method == "GET" && request.path == "/dap/hpke_config" {
-                    return (200, DAPTelemetry.configListType, list)
+                    return (200, DAPProfile.dap18.hpkeConfigListMediaType, list)
                 }
                 if request.method == "POST" && request.path.hasPrefix("/dap/tasks/") && request.path.hasSuffix("/reports") {
                     box.append(request.body)
@@ -54,8 +54,8 @@ final class DAPEndToEndTests: XCTestCase {
     }
 
     func testHostsSendAndTheAggregatorsSumExactly() async throws {
-        let leader = try Aggregator(seed: 1, configID: 3, aead: .aes128gcm)
-        let helper = try Aggregator(seed: 2, configID: 7, aead: .chacha20poly1305)
+        let leader = try Aggregator(seed: 1, configID: 3, aead: .aes128GCM)
+        let helper = try Aggregator(seed: 2, configID: 7, aead: .chaCha20Poly1305)
         defer { leader.server.stop(); helper.server.stop() }
         let taskID = [UInt8](repeating: 0x42, count: 32)
         let task = try XCTUnwrap(DAPTask(leader: leader.url, helper: helper.url, taskID: taskID, timePrecision: 3600, minBatchSize: 10))
@@ -85,7 +85,7 @@ final class DAPEndToEndTests: XCTestCase {
         // The heads on the wire: the clean request, with DAP's media type; a GET has no body headers.
         let post = try XCTUnwrap(leader.server.requests.first { $0.method == "POST" })
         XCTAssertEqual(post.headLines, ["POST /dap/tasks/\(task.taskIDBase64URL)/reports HTTP/1.1", "Host: 127.0.0.1:\(leader.server.port)",
-                                        "User-Agent: host/1", "Content-Type: \(DAPTelemetry.uploadType)", "Content-Length: \(post.body.count)"])
+                                        "User-Agent: host/1", "Content-Type: \(DAPProfile.dap18.uploadMediaType)", "Content-Length: \(post.body.count)"])
         let get = try XCTUnwrap(helper.server.requests.first { $0.method == "GET" })
         XCTAssertEqual(get.headLines, ["GET /dap/hpke_config HTTP/1.1", "Host: 127.0.0.1:\(helper.server.port)", "User-Agent: host/1"])
         XCTAssertEqual(leader.server.requests.filter { $0.method == "GET" }.count, hosts, "one configuration fetch a host")
@@ -94,21 +94,22 @@ final class DAPEndToEndTests: XCTestCase {
         let vdaf = try TelemetryMeasurement.presenceVDAF(layout: layout)
         let verifyKey = [UInt8](repeating: 9, count: 32)
         let taskConfig = task.configuration(layout: layout)
+        let id = try XCTUnwrap(DAPTaskID(bytes: taskID))
         var outShares: [[[Field128]]] = [[], []]
         var accepted = 0, refused = 0
-        var reports = try leader.uploads.flatMap { try DAP.decodeUploadRequest($0) }
+        var reports = try leader.uploads.flatMap { try DAPUpload.reports(in: $0, .dap18) }
         XCTAssertEqual(reports.count, hosts)
         XCTAssertEqual(Set(reports.map(\.reportID)).count, hosts, "a fresh report id each")
         // One more: a valid report whose Leader share is then tampered with after decryption
         // stands for a client that encrypted a bad share.
         reports.append(reports[0])
         for (n, report) in reports.enumerated() {
-            let ctx = DAP.vdafContext(taskID: taskID)
+            let ctx = DAPProfile.dap18.vdafContext(taskID: id)
             let publicShare = try vdaf.decodePublicShare(report.publicShare)
-            guard var leaderBytes = DAP.openInputShare(report, role: .leader, privateKey: leader.keys.privateKey, config: leader.config,
-                                                       taskID: taskID, task: taskConfig),
-                  let helperBytes = DAP.openInputShare(report, role: .helper, privateKey: helper.keys.privateKey, config: helper.config,
-                                                       taskID: taskID, task: taskConfig) else {
+            guard var leaderBytes = try? DAPReportMaker.openInputShare(report, role: .leader, privateKey: leader.keys, config: leader.config,
+                                                                       profile: .dap18, taskID: id, task: taskConfig),
+                  let helperBytes = try? DAPReportMaker.openInputShare(report, role: .helper, privateKey: helper.keys, config: helper.config,
+                                                                       profile: .dap18, taskID: id, task: taskConfig) else {
                 XCTFail("report \(n) did not decrypt")
                 continue
             }
@@ -131,8 +132,8 @@ final class DAPEndToEndTests: XCTestCase {
         // A wrong task configuration (another min batch size) does not even decrypt.
         var other = taskConfig
         other.minBatchSize = 11
-        XCTAssertNil(DAP.openInputShare(reports[0], role: .leader, privateKey: leader.keys.privateKey, config: leader.config,
-                                        taskID: taskID, task: other))
+        XCTAssertThrowsError(try DAPReportMaker.openInputShare(reports[0], role: .leader, privateKey: leader.keys, config: leader.config,
+                                                               profile: .dap18, taskID: id, task: other))
 
         // The collector: the sum, exact.
         let sums = vdaf.unshard([vdaf.aggregate(outShares[0]), vdaf.aggregate(outShares[1])]).map { Int($0.words.low) }
@@ -163,8 +164,8 @@ final class DAPEndToEndTests: XCTestCase {
 
     /// A problem document from the Leader is a logged failure, never a crash; the host goes on.
     func testAProblemDocumentIsALoggedFailure() async throws {
-        let leader = try Aggregator(seed: 1, configID: 3, aead: .aes128gcm)
-        let helper = try Aggregator(seed: 2, configID: 7, aead: .aes128gcm)
+        let leader = try Aggregator(seed: 1, configID: 3, aead: .aes128GCM)
+        let helper = try Aggregator(seed: 2, configID: 7, aead: .aes128GCM)
         defer { leader.server.stop(); helper.server.stop() }
         // The Leader's configuration is served, but the task is not: /elsewhere/tasks/… answers a problem.
         let broken = URL(string: "http://127.0.0.1:\(leader.server.port)/elsewhere")!
@@ -186,17 +187,17 @@ final class DAPEndToEndTests: XCTestCase {
             var gets = 0, posts = 0
         }
         let counter = Counter()
-        let keys = try HPKE.deriveKeyPair(ikm: [UInt8](repeating: 5, count: 32))
-        let list = DAP.encodeHpkeConfigList([DAP.HpkeConfig(id: 1, kemID: HPKE.kemID, kdfID: HPKE.kdfID, aeadID: 1, publicKey: keys.publicKey)])
+        let keys = try HPKEPrivateKey(derivedFrom: [UInt8](repeating: 5, count: 32))
+        let list = try DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256AES128GCM, publicKey: keys.publicKey)]).encoded()
         let server = try LoopbackServer(mode: .handler { request in
             if request.method == "GET" {
                 counter.lock.withLock { counter.gets += 1 }
-                return (200, DAPTelemetry.configListType, list)
+                return (200, DAPProfile.dap18.hpkeConfigListMediaType, list)
             }
             let n = counter.lock.withLock { () -> Int in counter.posts += 1; return counter.posts }
             // The first upload is refused as outdated_config (11), the next accepted.
-            let reports = (try? DAP.decodeUploadRequest(request.body)) ?? []
-            if n == 1, let id = reports.first?.reportID { return (200, DAPTelemetry.uploadErrorsType, id + [11]) }
+            let reports = (try? DAPUpload.reports(in: request.body, .dap18)) ?? []
+            if n == 1, let id = reports.first?.reportID { return (200, DAPProfile.dap18.uploadErrorsMediaType!, id + [11]) }
             return (200, "application/octet-stream", [])
         })
         defer { server.stop() }
@@ -212,7 +213,7 @@ final class DAPEndToEndTests: XCTestCase {
     /// reaches the log on one line, printable ASCII only; a request that never ends is
     /// cancelled with the sender within a second.
     func testAHostileAggregatorCannotHarmTheHost() async throws {
-        let huge = try LoopbackServer(mode: .handler { _ in (200, DAPTelemetry.configListType, [UInt8](repeating: 0, count: 3 << 20)) })
+        let huge = try LoopbackServer(mode: .handler { _ in (200, DAPProfile.dap18.hpkeConfigListMediaType, [UInt8](repeating: 0, count: 3 << 20)) })
         defer { huge.stop() }
         let url = URL(string: "http://127.0.0.1:\(huge.port)/dap")!
         let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])

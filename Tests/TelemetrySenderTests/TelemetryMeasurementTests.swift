@@ -15,7 +15,7 @@ final class TelemetryMeasurementTests: XCTestCase {
     /// The errors a DAP upload can log read as words, never as Swift case names (`wrongLength`).
     func testErrorsAreWords() {
         let errors: [any Error] = [FLPError.wrongLength, FLPError.testPointIsARootOfUnity, Prio3Error.flp(.wrongLength),
-                                   DAP.DecodeError.malformed("truncated"), XofTurboShake128.XofError.seedTooLong,
+                                   DAPCodingError.malformed("truncated"), DAPCodingError.tooLong("task_info"), HPKEError.limitReached, XofTurboShake128.XofError.seedTooLong,
                                    XofTurboShake128.XofError.dstTooLong]
         for error in errors {
             XCTAssertNil("\(error)".range(of: #"[a-z][A-Z]"#, options: .regularExpression), "\(error)")

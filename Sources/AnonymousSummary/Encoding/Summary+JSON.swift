@@ -39,7 +39,7 @@ extension Summary {
     }()
 
     /// The payload, with the plugins kept (if they do not all fit) chosen under `selectionKey`.
-    public func jsonBytes(selectionKey: (UInt64, UInt64)) -> [UInt8] {
+    package func jsonBytes(selectionKey: (UInt64, UInt64)) -> [UInt8] {
         var counts = usage.counts.mapValues { min($0, Summary.maxEntriesPerPlugin) }
         var unlisted = usage.unlisted
         if widestLength(counts, unlisted, usage.malformed) > Summary.maxPayloadBytes {
