@@ -251,13 +251,14 @@ public struct CanaryRenderer {
 }
 
 extension InvariantCheck {
-    /// The telemetry's Prio3 instance (presence, 342 bits) and Prio3Count (no joint randomness).
-    nonisolated(unsafe) static let presence = try? TelemetryMeasurement.presenceVDAF(layout: ComponentCatalog.benthos.pluginLayout)
+    /// The telemetry's Prio3 instance (SumVec over the DAP layout) and Prio3Count (no joint randomness).
+    nonisolated(unsafe) static let presence = try? TelemetryMeasurement.vdaf(.dap18, length: DAPTelemetryLayout().length,
+                                                                           chunkLength: TelemetryMeasurement.defaultChunkLength)
     nonisolated(unsafe) static let count = try? Prio3Variants.count()
 
     /// Invariant 5: bytes[0] names a message (0 public share, 1 Leader input share, 2 Helper
     /// input share, 3 verifier share, 4 verifier message, 5 output or aggregate share of the
-    /// presence measurement; 6 to 8 Prio3Count's public share and input shares), the rest is
+    /// telemetry's measurement; 6 to 8 Prio3Count's public share and input shares), the rest is
     /// read as its encoding.
     public static func checkPrio3Decoders(_ bytes: [UInt8]) -> [Violation] {
         guard let kind = bytes.first, kind < 0x0D, bytes.count > 0 else { return [] }
@@ -293,7 +294,7 @@ extension InvariantCheck {
             default: return (try? vdaf.decodeShare(body)).map { vdaf.encodeShare($0) }
             }
         }
-        // 0 to 5: the presence measurement's messages; 6 to 8: Prio3Count's public share,
+        // 0 to 5: the telemetry measurement's messages; 6 to 8: Prio3Count's public share,
         // Leader and Helper input shares.
         let again = kind < 6 ? presence.flatMap { roundTrip($0, kind) } : count.flatMap { roundTrip($0, kind - 6) }
         if let again, again != body {

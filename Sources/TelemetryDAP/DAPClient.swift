@@ -8,61 +8,6 @@ import DAP
 import VDAF
 import TelemetrySender
 
-/// A DAP task (draft-ietf-ppm-dap-18) a host sends its plugin usage to, as Prio3 shares: one
-/// to the Leader, one (through the Leader) to the Helper, each encrypted to its aggregator.
-/// Every field must be what the task's aggregators were configured with: it is bound into the
-/// encryption (`InputShareAad`), and a mismatch makes the aggregators reject every report.
-public struct DAPTask: Sendable, Equatable {
-    public var leader: URL
-    public var helper: URL
-    /// The 32-byte task id.
-    public var taskID: [UInt8]
-    /// Seconds; report times are rounded down to it (one day by default: a report says the day).
-    public var timePrecision: UInt64
-    public var minBatchSize: UInt64
-    public var taskInfo: [UInt8]
-
-    /// Nil for an id that is not 32 bytes or an endpoint that is not https (http to loopback only).
-    public init?(leader: URL, helper: URL, taskID: [UInt8], timePrecision: UInt64 = 86_400, minBatchSize: UInt64 = 100,
-                 taskInfo: [UInt8] = Array("anonymous-summary plugin usage".utf8)) {
-        guard taskID.count == 32, timePrecision > 0, (1...255).contains(taskInfo.count),
-              leader.absoluteString.utf8.count <= 65_535, helper.absoluteString.utf8.count <= 65_535,
-              (try? TelemetryConfiguration.check(leader)) != nil, (try? TelemetryConfiguration.check(helper)) != nil else { return nil }
-        (self.leader, self.helper, self.taskID, self.timePrecision, self.minBatchSize, self.taskInfo) =
-            (leader, helper, taskID, timePrecision, minBatchSize, taskInfo)
-    }
-
-    /// The task id in URL-safe base64 without padding, as DAP's paths carry it.
-    public var taskIDBase64URL: String {
-        Data(taskID).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    public static func taskID(base64URL text: String) -> [UInt8]? {
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s += "=" }
-        guard let data = Data(base64Encoded: s), data.count == 32 else { return nil }
-        return Array(data)
-    }
-
-    /// The task's configuration as the aggregators hold it, for the telemetry's presence
-    /// measurement (Prio3MultihotCountVec over the catalogue's layout).
-    public func configuration(layout: PluginLayout) -> DAPTaskConfiguration {
-        DAPTaskConfiguration(taskInfo: taskInfo, leaderURL: leader.absoluteString, helperURL: helper.absoluteString,
-                             timePrecision: timePrecision, minBatchSize: minBatchSize,
-                             vdaf: .prio3MultihotCountVec(length: UInt32(layout.width), chunkLength: UInt32(TelemetryMeasurement.presenceChunkLength),
-                                                          maxWeight: TelemetryMeasurement.presenceMaxWeight))
-    }
-
-    /// The protocol this task speaks.
-    public var profile: DAPProfile { .dap18 }
-
-    var id: DAPTaskID {
-        // `init` checked the 32 bytes.
-        DAPTaskID(bytes: taskID) ?? DAPTaskID(bytes: [UInt8](repeating: 0, count: 32))!
-    }
-}
-
 /// The secret-shared telemetry mode for a DAP task: at each send, a report of the usage (Prio3
 /// shares, each encrypted to its aggregator) uploaded to the task's Leader through the sender's
 /// transport and at the sender's time. Each aggregator's HPKE configuration list is fetched
@@ -70,39 +15,57 @@ public struct DAPTask: Sendable, Equatable {
 /// Every failure, a DAP problem document included, is an error for the sender's log.
 public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
     public let task: DAPTask
-    let layout: PluginLayout
+    public let layout: DAPTelemetryLayout
+    let vdaf: Prio3<SumVecCircuit<Field128>>
+    let configuration: DAPTaskConfiguration?
     /// The process's choice of which plugins a config over the weight bound keeps: drawn once, so
     /// every send of a process (and its preview) reports the same ones.
     private let selectionSeed: [UInt8]
 
-
-    public init(task: DAPTask, catalog: ComponentCatalog = .benthos) {
+    /// The telemetry for `task`, which must name the telemetry's VDAF: Prio3SumVec over the
+    /// layout's length with bits 1 (DAP-09) or max_measurement 1 (DAP-18).
+    public init(task: DAPTask, catalog: ComponentCatalog = .benthos) throws(DAPTaskFileError) {
+        let layout = DAPTelemetryLayout(catalog: catalog)
+        let bound = task.profile == .dap09 ? "\"bits\": 1" : "\"max_measurement\": 1"
+        func refuse(_ why: String) -> DAPTaskFileError {
+            DAPTaskFileError(file: nil, line: 0, column: 0,
+                             message: "the telemetry needs vdaf {\"type\": \"Prio3SumVec\", \"length\": \(layout.length), \(bound), \"chunk_length\": …} "
+                                 + "(anonymous-summary schema --dap-layout): \(why)")
+        }
+        guard task.vdaf.type == "Prio3SumVec" else { throw refuse("this task's is \(task.vdaf.type)") }
+        guard task.vdaf.length == layout.length else { throw refuse("this task's length is \(task.vdaf.length ?? 0)") }
+        guard task.profile == .dap09 ? task.vdaf.bits == 1 : task.vdaf.maxMeasurement == 1 else { throw refuse("an entry is 0 or 1") }
+        guard let chunk = task.vdaf.chunkLength, let vdaf = try? TelemetryMeasurement.vdaf(task.profile, length: layout.length, chunkLength: chunk) else {
+            throw refuse("no chunk_length this package can use")
+        }
         self.task = task
-        layout = catalog.pluginLayout
+        self.layout = layout
+        self.vdaf = vdaf
+        configuration = try task.configuration()
         var g = SystemRandomNumberGenerator()
         selectionSeed = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
     }
 
     public var description: String {
-        "dap (Prio3MultihotCountVec, \(layout.width) plugin bits, at most \(TelemetryMeasurement.presenceMaxWeight) set; Leader \(task.leader.absoluteString), Helper \(task.helper.absoluteString))"
+        "dap (\(task.profile), Prio3SumVec of \(layout.length) entries: plugin presence, pairs, uptime; Leader \(task.leader.absoluteString), Helper \(task.helper.absoluteString))"
     }
 
     public var destination: String { "a DAP task (Leader \(task.leader.absoluteString), Helper \(task.helper.absoluteString))" }
 
-    /// The measurement a send of `input` shares: the presence bits.
-    func measurement(_ input: TelemetryInput) -> [Bool] {
+    /// The measurement a send of `input` shares.
+    public func measurement(_ input: TelemetryInput) -> [UInt64] {
         var g = SeededGenerator(seed: selectionSeed)
-        return TelemetryMeasurement.presence(input.usage, layout: layout, using: &g).bits
+        return TelemetryMeasurement.measurement(input.usage, uptimeSeconds: input.uptimeSeconds, layout: layout, using: &g)
     }
 
-    /// The measurement as JSON: `{"dap":{"leader":…,"task_id":…},"measurement":[indices set],"entries":[names]}`.
+    /// The measurement as JSON: `{"dap":{…},"measurement":[indices set],"entries":[names]}`.
     public func preview(_ input: TelemetryInput) throws -> [UInt8] {
-        let bits = measurement(input)
-        let set = bits.indices.filter { bits[$0] }
-        let names = set.map { i in i < layout.plugins.count ? layout.plugins[i].description : "unlisted/" + layout.kinds[i - layout.plugins.count].rawValue }
-        let quoted = names.map { "\"" + $0 + "\"" }.joined(separator: ",")
-        let text = #"{"dap":{"leader":"\#(task.leader.absoluteString)","task_id":"\#(task.taskIDBase64URL)","length":\#(bits.count)},"#
-            + #""measurement":[\#(set.map(String.init).joined(separator: ","))],"entries":[\#(quoted)]}"#
+        let values = measurement(input)
+        let set = values.indices.filter { values[$0] != 0 }
+        let quoted = set.map { "\"" + layout.name($0) + "\"" }.joined(separator: ",")
+        let head = "{\"dap\":{\"protocol\":\"\(task.profile)\",\"leader\":\"\(task.leader.absoluteString)\",\"task_id\":\"\(task.id)\","
+            + "\"vdaf\":\"Prio3SumVec\",\"length\":\(values.count)},"
+        let text = head + "\"measurement\":[" + set.map(String.init).joined(separator: ",") + "],\"entries\":[" + quoted + "]}"
         return Array(text.utf8)
     }
 
@@ -122,7 +85,8 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
     }
 
     func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport) async throws -> DAPHpkeConfigList {
-        let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent("hpke_config")))
+        if let pinned = role == "leader" ? task.pinnedLeaderConfigs : task.pinnedHelperConfigs { return pinned }
+        let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent(task.profile.hpkeConfigPath)))
         guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "\(role) hpke_config")) }
         do {
             return try DAPHpkeConfigList(decoding: response.body)
@@ -152,20 +116,19 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
         let helperConfigs = try await configList(task.helper, "helper", transport)
         try Task.checkCancellation()
         var rng = SystemRandomNumberGenerator()
-        let vdaf = try TelemetryMeasurement.presenceVDAF(layout: layout)
         let profile = task.profile
         let time = profile.reportTime(unixSeconds: UInt64(max(0, input.unixTime)), timePrecision: task.timePrecision)
         let report: DAPReport
         let body: [UInt8]
         do {
             report = try DAPReportMaker.makeReport(vdaf, measurement: measurement(input), profile: profile, taskID: task.id,
-                                                   task: task.configuration(layout: layout), time: time,
+                                                   task: configuration, time: time,
                                                    leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
             body = try DAPUpload.body([report], profile)
         } catch {
             throw TelemetryDeliveryError(description: "dap: \(error)")
         }
-        let url = task.leader.appendingPathComponent(profile.uploadPath(taskID: task.id))
+        let url = task.leader.appendingPathComponent("tasks").appendingPathComponent(task.id.base64URL).appendingPathComponent("reports")
         let response = try await transport.send(TelemetryRequest(method: profile.uploadMethod, url: url, contentType: profile.uploadMediaType, body: body))
         guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "upload")) }
         if !response.body.isEmpty, profile.draft == .dap18 {
@@ -178,7 +141,7 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
                 throw TelemetryDeliveryError(description: "upload: the Leader refused the report (ReportError \(first.error))")
             }
         }
-        return "telemetry: uploaded a DAP report (\(body.count) bytes) to \(task.leader.absoluteString)"
+        return "telemetry: uploaded a \(profile) report (\(body.count) bytes) to \(task.leader.absoluteString)"
     }
 }
 

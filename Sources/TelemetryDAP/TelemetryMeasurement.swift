@@ -1,28 +1,31 @@
 import AnonymousSummary
+import DAP
 import VDAF
 
-/// What a host measures for secret-shared aggregation: two Prio3MultihotCountVec measurements.
+/// What a host measures for secret-shared aggregation: one Prio3SumVec vector of 0s and 1s (bits
+/// 1 in DAP-09, max_measurement 1 in DAP-18), a vector every deployed aggregator can take, laid
+/// out by `DAPTelemetryLayout`:
 ///
-/// 1. **Presence**: the catalogue's LDP layout (one bit per plugin used, one per kind with
-///    unlisted components: 342 bits for the Benthos catalogue), at most `presenceMaxWeight` bits
-///    set. 15 holds every config of the shared corpus (the largest sets 15 bits, the 99th
-///    percentile 12). A config over it keeps a uniformly random 15 − k of its plugins (k the
-///    unlisted bits it then has) and reports the others as unlisted of their kind: counted, never
-///    dropped in silence, never a rejected report.
-/// 2. **Pairs**: one bit per pair of the `pairPlugins` (the 30 plugins most used in the corpus,
-///    and `output/aws_s3`, the seed's question: 465 pairs), for the pairs among at most
-///    `pairsMaxPlugins` of them that an instance uses (a uniformly random 7 when it uses more; 7
-///    of the 258 corpus configs do, the most 9), so at most 21 bits. The question the report
-///    exists for ("do these two go together?") is about common plugins; a pair of rare plugins
-///    in such a sum would single out the few instances that have it.
+/// 1. **Presence**: the catalogue's plugin layout (one entry per plugin used, one per kind with
+///    unlisted components: 342 for the Benthos catalogue), at most `presenceMaxWeight` set. 15
+///    holds every config of the shared corpus (the largest sets 15, the 99th percentile 12). A
+///    config over it keeps a random 15 − k of its plugins (k the unlisted entries it then has; the
+///    choice is made once per process) and reports the others as unlisted of their kind.
+/// 2. **Pairs**: one entry per pair of the `pairPlugins` (the 30 plugins most used in the corpus,
+///    and `output/aws_s3`, the seed's question: 465 pairs), set for the pairs among at most
+///    `pairsMaxPlugins` of them that an instance uses (a random 7 when it uses more), so at most
+///    21. A pair of rare plugins in such a sum would single out the few instances that have it.
+/// 3. **Uptime**: one entry per `UptimeBucket`, exactly one set.
+///
+/// SumVec proves each entry is 0 or 1, not how many are set: the weight bounds above are kept by
+/// the client (docs/dap.md says what that costs: robustness against a lying client, not privacy).
 public enum TelemetryMeasurement {
     public static let presenceMaxWeight: UInt64 = 15
-    /// The chunk length with the shortest proof for 342 + 4 elements (79 field elements).
-    public static let presenceChunkLength = 24
     public static let pairsMaxPlugins = 7
     public static var pairsMaxWeight: UInt64 { UInt64(pairsMaxPlugins * (pairsMaxPlugins - 1) / 2) }
-    /// The chunk length with the shortest proof for 465 + 5 elements (95 field elements).
-    public static let pairsChunkLength = 16
+    /// The chunk length with the shortest proof for the 812 entries of the Benthos layout
+    /// (about the square root of the length); a task may name another.
+    public static let defaultChunkLength = 28
 
     public static let pairPlugins: [(ComponentKind, StaticString)] = [
         (.processor, "mapping"), (.processor, "bloblang"), (.output, "stdout"), (.input, "generate"), (.output, "broker"),
@@ -36,14 +39,10 @@ public enum TelemetryMeasurement {
 
     public static var pairCount: Int { pairPlugins.count * (pairPlugins.count - 1) / 2 }
 
-    /// The Prio3 instance of the presence measurement.
-    public static func presenceVDAF(layout: PluginLayout) throws(Prio3Error) -> Prio3<MultihotCountVecCircuit<Field128>> {
-        try Prio3Variants.multihotCountVec(length: layout.width, maxWeight: presenceMaxWeight, chunkLength: presenceChunkLength)
-    }
-
-    /// The Prio3 instance of the pairs measurement.
-    public static func pairsVDAF() throws(Prio3Error) -> Prio3<MultihotCountVecCircuit<Field128>> {
-        try Prio3Variants.multihotCountVec(length: pairCount, maxWeight: pairsMaxWeight, chunkLength: pairsChunkLength)
+    /// The Prio3SumVec instance of the telemetry for `profile`'s VDAF draft (entries 0 or 1).
+    public static func vdaf(_ profile: DAPProfile, length: Int, chunkLength: Int) throws(Prio3Error) -> Prio3<SumVecCircuit<Field128>> {
+        guard profile == .dap18 else { throw .badParameters("VDAF draft 08 is not built in yet") }
+        return try Prio3Variants.sumVec(length: length, maxMeasurement: 1, chunkLength: chunkLength)
     }
 
     /// The presence bits of `usage`, at most `presenceMaxWeight` set, excess plugins moved to
@@ -80,5 +79,71 @@ public enum TelemetryMeasurement {
             }
         }
         return bits
+    }
+
+    /// The vector of `usage` at `uptimeSeconds` for `layout`: presence, pairs and the uptime
+    /// bucket, each within its weight bound (the choices of what to leave out from `g`).
+    public static func measurement<G: RandomNumberGenerator>(_ usage: ComponentUsage, uptimeSeconds: UInt64, layout: DAPTelemetryLayout,
+                                                            using g: inout G) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: layout.length)
+        let (presence, _) = presence(usage, layout: layout.plugins, using: &g)
+        for (i, bit) in presence.enumerated() where bit { out[i] = 1 }
+        for (i, bit) in pairs(usage, using: &g).enumerated() where bit { out[layout.pairsStart + i] = 1 }
+        out[layout.uptimeStart + UptimeBucket(seconds: uptimeSeconds).rawValue] = 1
+        return out
+    }
+}
+
+/// The uptime a report says, in buckets (its hour-rounded uptime, as the exact payload has it).
+public enum UptimeBucket: Int, CaseIterable, Sendable {
+    case underAnHour, underADay, underAWeek, underThirtyDays, thirtyDaysOrMore
+
+    public init(seconds: UInt64) {
+        switch seconds {
+        case ..<3_600: self = .underAnHour
+        case ..<86_400: self = .underADay
+        case ..<604_800: self = .underAWeek
+        case ..<2_592_000: self = .underThirtyDays
+        default: self = .thirtyDaysOrMore
+        }
+    }
+
+    public var name: String { ["<1h", "<1d", "<7d", "<30d", ">=30d"][rawValue] }
+}
+
+/// Index → meaning of the telemetry's SumVec vector: the catalogue's plugin layout, then the
+/// pairs of `TelemetryMeasurement.pairPlugins`, then the uptime buckets.
+public struct DAPTelemetryLayout: Sendable {
+    public let plugins: PluginLayout
+    public var pairsStart: Int { plugins.width }
+    public var uptimeStart: Int { plugins.width + TelemetryMeasurement.pairCount }
+    public var length: Int { uptimeStart + UptimeBucket.allCases.count }
+
+    public init(catalog: ComponentCatalog = .benthos) { plugins = catalog.pluginLayout }
+
+    /// The name of entry `i`: `input/kafka`, `unlisted/processor`, `pair/input/kafka+output/aws_s3`, `uptime/<1d`.
+    public func name(_ i: Int) -> String {
+        if i < plugins.plugins.count { return plugins.plugins[i].description }
+        if i < pairsStart { return "unlisted/" + plugins.kinds[i - plugins.plugins.count].rawValue }
+        if i < uptimeStart {
+            let (a, b) = Self.pair(i - pairsStart)
+            let p = TelemetryMeasurement.pairPlugins
+            return "pair/\(p[a].0.rawValue)/\(p[a].1)+\(p[b].0.rawValue)/\(p[b].1)"
+        }
+        return "uptime/" + UptimeBucket.allCases[i - uptimeStart].name
+    }
+
+    /// Pair number `k` as (a, b), a < b, in the order (0,1), (0,2), … of the pair plugins.
+    static func pair(_ k: Int) -> (Int, Int) {
+        let n = TelemetryMeasurement.pairPlugins.count
+        var a = 0, k = k
+        while k >= n - 1 - a { k -= n - 1 - a; a += 1 }
+        return (a, a + 1 + k)
+    }
+
+    /// `{"length": N, "entries": ["input/kafka", …]}`: what `schema --dap-layout` prints.
+    public func json() -> String {
+        let entries = (0..<length).map { "\"" + name($0) + "\"" }.joined(separator: ",")
+        return "{\"length\":\(length),\"entries\":[\(entries)]}"
     }
 }

@@ -141,6 +141,7 @@ enum CommandTable {
     static let disable = OptionSpec.flag("--disable-telemetry", help: "opt out, as a host's users do")
     static let endpoint = OptionSpec.valued("--endpoint", value: "URL", help: "where payloads are POSTed: https, or http to a loopback address")
     static let dap: [OptionSpec] = [
+        .valued("--dap-task", value: "FILE", help: "with --privacy dap: the DAP task file (docs/dap.md)", path: true),
         .valued("--leader", value: "URL", help: "with --privacy dap: the task's Leader (https)"),
         .valued("--helper", value: "URL", help: "with --privacy dap: the task's Helper (https)"),
         .valued("--task-id", value: "ID", help: "with --privacy dap: the task id, 32 bytes in URL-safe base64"),
@@ -204,8 +205,13 @@ enum CommandTable {
         name: "schema", summary: "print the JSON Schema of the payload (of the LDP payload)",
         forms: [CommandForm(verb: nil, options: [
             .flag("--ldp", help: "the LDP mode's payload"),
+            .flag("--dap-layout", help: "the DAP measurement's layout: index to plugin, pair or uptime bucket"),
         ], operands: .none)],
-        about: "  Prints the JSON Schema of the payload (with --ldp, of the LDP mode's payload).")
+        about: """
+              Prints the JSON Schema of the payload (with --ldp, of the LDP mode's payload). With
+              --dap-layout, the DAP measurement's layout instead: {"length": N, "entries": [...]},
+              the meaning of each entry of the Prio3SumVec vector a DAP task must be made for.
+            """)
 
     static let secret = CommandSpec(
         name: "secret", summary: "print a new random 256-bit secret (hex) for --secret-file",

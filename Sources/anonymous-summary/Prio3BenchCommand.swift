@@ -16,7 +16,7 @@ enum Prio3BenchCommand {
         let flags = try CLI.parse(arguments, CommandTable.prio3Bench).flags
         let seconds = try CLI.number(flags, "--seconds", 2.0, "a number of seconds above 0") { $0 > 0 && $0 < 1e6 }
         var rng = BufferedSystemRandom()
-        let layout = ComponentCatalog.benthos.pluginLayout
+        let layout = DAPTelemetryLayout()
         let clock = ContinuousClock()
         func time(_ name: String, _ body: () throws -> Void) rethrows -> String {
             var runs = 0
@@ -26,11 +26,13 @@ enum Prio3BenchCommand {
             return "\"\(name)\": {\"per_second\": \(Int(Double(runs) / total)), \"microseconds\": \(Int(total / Double(runs) * 1e6))}"
         }
         do {
-            let vdaf = try TelemetryMeasurement.presenceVDAF(layout: layout)
-            let ctx = Array("anonymous-summary".utf8)
+            let vdaf = try TelemetryMeasurement.vdaf(.dap18, length: layout.length, chunkLength: TelemetryMeasurement.defaultChunkLength)
+            let ctx = DAPProfile.dap18.vdafContext(taskID: DAPTaskID(bytes: [UInt8](repeating: 7, count: 32))!)
             func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
-            var m = [Bool](repeating: false, count: layout.width)
-            for i in [3, 40, 77, 150, 200, 301] { m[i] = true }
+            // A config of the seed's question: kafka in, mapping and mutation, aws_s3 out, up a day.
+            let usage = try Summariser().usage(of: [ConfigSource(Array(
+                "input: {kafka: {}}\npipeline: {processors: [{mapping: x}, {mutation: y}]}\noutput: {aws_s3: {}}\n".utf8))])
+            let m = TelemetryMeasurement.measurement(usage, uptimeSeconds: 86_400, layout: layout, using: &rng)
             let verifyKey = bytes(32), nonce = bytes(16), rand = bytes(vdaf.randSize)
             let (publicShare, inputs) = try vdaf.shard(ctx, m, nonce: nonce, rand: rand)
             var results: [String] = []
@@ -46,7 +48,7 @@ enum Prio3BenchCommand {
             results.append(try time("verifier_shares_to_message") { _ = try vdaf.verifierSharesToMessage(ctx: ctx, [s0.share, s1.share]) })
             let out = try vdaf.verifyNext(s0.state, message: try vdaf.verifierSharesToMessage(ctx: ctx, [s0.share, s1.share]))
             var agg = vdaf.aggregate([])
-            results.append(time("aggregate_one") { agg = vecAdd(agg, out) })
+            results.append(time("aggregate_one") { agg = vdaf.aggregate([agg, out]) })
             // A whole DAP report: shard, then both input shares sealed with HPKE.
             let keys = try HPKEPrivateKey(derivedFrom: bytes(32))
             let configs = DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256ChaChaPoly, publicKey: keys.publicKey)])
@@ -62,8 +64,9 @@ enum Prio3BenchCommand {
             let sizes = "\"dap_upload_request\": \(uploadSize), \"sizes\": {\"public_share\": \(vdaf.encodePublicShare(publicShare).count), \"leader_input_share\": \(vdaf.encodeInputShare(inputs[0]).count), "
                 + "\"helper_input_share\": \(vdaf.encodeInputShare(inputs[1]).count), \"verifier_share\": \(vdaf.encodeVerifierShare(s0.share).count), "
                 + "\"out_share\": \(vdaf.encodeShare(out).count)}"
-            print("{\"vdaf\": \"Prio3MultihotCountVec\", \"length\": \(layout.width), \"max_weight\": \(TelemetryMeasurement.presenceMaxWeight), "
-                  + "\"chunk_length\": \(TelemetryMeasurement.presenceChunkLength), " + results.joined(separator: ", ") + ", " + sizes + "}")
+            let head = "{\"vdaf\": \"Prio3SumVec\", \"length\": \(layout.length), \"max_measurement\": 1, "
+                + "\"chunk_length\": \(TelemetryMeasurement.defaultChunkLength), "
+            print(head + results.joined(separator: ", ") + ", " + sizes + "}")
         } catch let failure as CLIFailure {
             throw failure
         } catch {

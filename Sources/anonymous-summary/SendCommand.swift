@@ -122,14 +122,38 @@ enum StatusCommand {
     }
 }
 
-/// `--privacy dap --leader URL --helper URL --task-id ID [--time-precision S] [--min-batch-size N]`.
+/// `--privacy dap --dap-task FILE`, or the shorthand `--leader URL --helper URL --task-id ID
+/// [--time-precision S] [--min-batch-size N]` for a DAP-18 task with the telemetry's VDAF.
 enum DAPArguments {
     /// The options that go with `--privacy dap` only.
     static let valued: Set<String> = Set(CommandTable.dap.map(\.name))
 
+    static func telemetry(_ flags: [String: [String]]) throws(CLIFailure) -> DAPTelemetry {
+        let task = try task(flags)
+        do {
+            return try DAPTelemetry(task: task)
+        } catch {
+            throw CLIFailure(code: .dataError, message: (flags["--dap-task"]?.last.map { "\(CLI.displayName($0)): " } ?? "") + error.message)
+        }
+    }
+
     static func task(_ flags: [String: [String]]) throws(CLIFailure) -> DAPTask {
+        if let path = flags["--dap-task"]?.last {
+            for option in ["--leader", "--helper", "--task-id", "--time-precision", "--min-batch-size"] where flags[option] != nil {
+                throw CLIFailure(code: .usage, message: "\(option) and --dap-task cannot go together: the task file says it")
+            }
+            do {
+                return try DAPTask(file: try CLI.readInput(path, limit: 1 << 20), name: CLI.displayName(path))
+            } catch let error as DAPTaskFileError {
+                throw CLIFailure(code: .dataError, message: error.description)
+            } catch let failure as CLIFailure {
+                throw failure
+            } catch {
+                throw CLIFailure(code: .noInput, message: "\(CLI.displayName(path)): cannot be read")
+            }
+        }
         guard let leaderText = flags["--leader"]?.last, let helperText = flags["--helper"]?.last, let idText = flags["--task-id"]?.last else {
-            throw CLIFailure(code: .usage, message: "--privacy dap needs --leader URL, --helper URL and --task-id ID")
+            throw CLIFailure(code: .usage, message: "--privacy dap needs --dap-task FILE (or --leader URL, --helper URL and --task-id ID)")
         }
         guard let leader = URL(string: leaderText), (try? TelemetryConfiguration.check(leader)) != nil else {
             throw CLIFailure(code: .usage, message: "--leader: '\(leaderText)' is not an https URL")
@@ -137,15 +161,20 @@ enum DAPArguments {
         guard let helper = URL(string: helperText), (try? TelemetryConfiguration.check(helper)) != nil else {
             throw CLIFailure(code: .usage, message: "--helper: '\(helperText)' is not an https URL")
         }
-        guard let id = DAPTask.taskID(base64URL: idText) else {
+        guard leader.host?.lowercased() != helper.host?.lowercased() || leader.port != helper.port else {
+            throw CLIFailure(code: .usage, message: "--leader and --helper are one server: DAP's promise needs two aggregators that do not collude")
+        }
+        guard let id = DAPTaskID(base64URL: idText) else {
             throw CLIFailure(code: .usage, message: "--task-id: '\(idText)' is not a 32-byte id in URL-safe base64")
         }
         let precision = UInt64(flags["--time-precision"]?.last ?? "86400") ?? 0
         let minBatch = UInt64(flags["--min-batch-size"]?.last ?? "100") ?? 0
-        guard precision > 0, minBatch > 0, let task = DAPTask(leader: leader, helper: helper, taskID: id, timePrecision: precision,
-                                                              minBatchSize: minBatch) else {
+        guard precision > 0, minBatch > 0 else {
             throw CLIFailure(code: .usage, message: "--time-precision and --min-batch-size need whole numbers above 0")
         }
-        return task
+        let layout = DAPTelemetryLayout()
+        return DAPTask(profile: .dap18, id: id, leader: leader, helper: helper,
+                       vdaf: .init(type: "Prio3SumVec", length: layout.length, maxMeasurement: 1, chunkLength: TelemetryMeasurement.defaultChunkLength),
+                       timePrecision: precision, minBatchSize: minBatch)
     }
 }

@@ -92,7 +92,7 @@ enum PrivacyArguments {
         case "exact":
             return .exact
         case "dap":
-            return .secretShared(DAPTelemetry(task: try DAPArguments.task(flags)))
+            return .secretShared(try DAPArguments.telemetry(flags))
         case "ldp":
             var epsilon = OptimizedUnaryEncoding.defaultEpsilon
             if let text = flags["--epsilon"]?.last {

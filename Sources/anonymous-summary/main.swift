@@ -1,4 +1,5 @@
 import AnonymousSummary
+import TelemetryDAP
 import LocalPrivacy
 import DifferentialPrivacy
 import Primitives
@@ -16,8 +17,13 @@ do {
     case "explain": try ExplainCommand.run(rest)
     case "schema":
         let parsed = try CLI.parse(rest, CommandTable.schema)
-        print(parsed.flags["--ldp"] != nil ? ComponentCatalog.benthos.ldpPayloadSchemaJSON() : ComponentCatalog.benthos.payloadSchemaJSON(),
-              terminator: "")
+        if parsed.flags["--dap-layout"] != nil {
+            guard parsed.flags["--ldp"] == nil else { throw CLIFailure(code: .usage, message: "--ldp and --dap-layout cannot go together") }
+            print(DAPTelemetryLayout().json())
+        } else {
+            print(parsed.flags["--ldp"] != nil ? ComponentCatalog.benthos.ldpPayloadSchemaJSON() : ComponentCatalog.benthos.payloadSchemaJSON(),
+                  terminator: "")
+        }
     case "secret":
         _ = try CLI.parse(rest, CommandTable.secret)
         print(SecretCommand.newSecret())

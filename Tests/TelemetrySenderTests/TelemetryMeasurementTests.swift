@@ -42,11 +42,16 @@ final class TelemetryMeasurementTests: XCTestCase {
         XCTAssertEqual(bigMoved, 6)
         let processorKind = try XCTUnwrap(layout.kinds.firstIndex(of: .processor))
         XCTAssertTrue(bigBits[layout.plugins.count + processorKind], "the excess is unlisted, not dropped")
-        // The measurement is always one the circuit accepts.
-        let vdaf = try TelemetryMeasurement.presenceVDAF(layout: layout)
-        XCTAssertNoThrow(try vdaf.shard([], bigBits, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)))
-        XCTAssertThrowsError(try vdaf.shard([], layout.bits(of: big), nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)),
-                             "20 bits would be refused by the circuit")
+        // The whole measurement: within the bound, and one the SumVec circuit accepts.
+        let dap = DAPTelemetryLayout()
+        let m = TelemetryMeasurement.measurement(big, uptimeSeconds: 7_200, layout: dap, using: &g)
+        XCTAssertEqual(m[0..<dap.pairsStart].reduce(0, +), 15)
+        XCTAssertEqual(Array(m[dap.uptimeStart...]), [0, 1, 0, 0, 0], "2 h is under a day")
+        let vdaf = try TelemetryMeasurement.vdaf(.dap18, length: dap.length, chunkLength: TelemetryMeasurement.defaultChunkLength)
+        XCTAssertNoThrow(try vdaf.shard([], m, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)))
+        var two = m
+        two[0] = 2
+        XCTAssertThrowsError(try vdaf.shard([], two, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)), "an entry of 2 is refused")
     }
 
     func testPairsAreThoseAmongTheListedPluginsAtMostSevenOfThem() throws {
@@ -69,7 +74,11 @@ final class TelemetryMeasurementTests: XCTestCase {
         let many = try usage(yaml)
         let manyBits = TelemetryMeasurement.pairs(many, using: &g)
         XCTAssertEqual(manyBits.filter { $0 }.count, 21)
-        let vdaf = try TelemetryMeasurement.pairsVDAF()
-        XCTAssertNoThrow(try vdaf.shard([], manyBits, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)))
+        // The layout names each pair entry as the pair it counts.
+        let dap = DAPTelemetryLayout()
+        XCTAssertEqual(dap.name(dap.pairsStart + a * n - a * (a + 1) / 2 + (b - a - 1)),
+                       "pair/\(list[a])+\(list[b])")
+        XCTAssertEqual(dap.name(dap.length - 1), "uptime/>=30d")
+        XCTAssertEqual(dap.length, dap.pairsStart + 465 + 5)
     }
 }

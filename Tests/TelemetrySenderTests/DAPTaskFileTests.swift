@@ -1,0 +1,83 @@
+import AnonymousSummary
+import HPKE
+import DAP
+import Foundation
+import TelemetryDAP
+import TelemetrySender
+import TestSupport
+import XCTest
+
+/// The DAP task file: read strictly, every refusal with its file, line and column.
+final class DAPTaskFileTests: XCTestCase {
+    func read(_ text: String) throws -> DAPTask { try DAPTask(file: Array(text.utf8), name: "task.json") }
+
+    func testTheExamplesReadAsTheirProtocols() throws {
+        for (file, profile) in [("Examples/dap/task-dap-09.json", DAPProfile.dap09), ("Examples/dap/task-dap-18.json", .dap18)] {
+            let bytes = try Array(Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent(file)))
+            let task = try DAPTask(file: bytes, name: file)
+            XCTAssertEqual(task.profile, profile)
+            XCTAssertEqual(task.vdaf.type, "Prio3SumVec")
+            XCTAssertEqual(task.vdaf.length, DAPTelemetryLayout().length, "the example is made for the layout")
+            XCTAssertEqual(task.timePrecision, 86_400)
+        }
+    }
+
+    func testRefusalsSayWhereAndWhy() {
+        let good = #"{"protocol": "dap-09", "task_id": "8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY", "leader": "https://l.example/", "helper": "https://h.example/", "vdaf": {"type": "Prio3SumVec", "length": 812, "bits": 1, "chunk_length": 28}, "time_precision": 3600}"#
+        XCTAssertNoThrow(try read(good))
+        let cases: [(String, String, String)] = [
+            (good.replacingOccurrences(of: "dap-09", with: "dap-10"), "1:14", "protocol must be"),
+            (good.replacingOccurrences(of: "8TuT5Z5f", with: "8TuT5Z5"), "1:35", "task_id must be 32 bytes"),
+            (good.replacingOccurrences(of: "https://h.example/", with: "https://l.example/"), "", "one server"),
+            (good.replacingOccurrences(of: "https://h.example/", with: "http://h.example/"), "1:124", "not an https URL"),
+            (good.replacingOccurrences(of: "\"bits\": 1", with: "\"max_measurement\": 1"), "", "max_measurement is not a parameter of Prio3SumVec in dap-09"),
+            (good.replacingOccurrences(of: "\"time_precision\": 3600", with: "\"time_precision\": \"soon\""), "", "a whole number"),
+            (good.replacingOccurrences(of: "\"time_precision\": 3600", with: "\"time_precision\": 3600, \"colour\": \"red\""), "", "colour is not a field"),
+            (good.replacingOccurrences(of: "Prio3SumVec", with: "Prio3MultihotCountVec"), "", "is not one of Prio3Count, Prio3Sum, Prio3SumVec, Prio3Histogram"),
+            (good.replacingOccurrences(of: ", \"chunk_length\": 28", with: ""), "", "Prio3SumVec needs chunk_length"),
+            ("{\"protocol\": \"dap-09\",\n  \"task_id\": [1, 2]}", "2:14", "a JSON string was expected"),
+            ("{\"protocol\": \"dap-09\"", "", "not JSON this reader takes"),
+            (good.replacingOccurrences(of: "dap-09", with: "dap-18"), "", "bits is not a parameter of Prio3SumVec in dap-18"),
+            (good.replacingOccurrences(of: "dap-09", with: "dap-18").replacingOccurrences(of: "\"bits\"", with: "\"max_measurement\""), "", "min_batch_size is missing"),
+        ]
+        for (text, place, words) in cases {
+            XCTAssertThrowsError(try read(text), words) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.hasPrefix("task.json:" + (place.isEmpty ? "" : place + ":")), message)
+                XCTAssertTrue(message.contains(words), "\(words): \(message)")
+            }
+        }
+    }
+
+    /// The telemetry takes only its own VDAF; a task made for another is refused in words that say which.
+    func testTheTelemetryRefusesAnotherVDAF() throws {
+        let task = try read(#"{"protocol": "dap-18", "task_id": "8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY", "leader": "https://l.example/", "helper": "https://h.example/", "vdaf": {"type": "Prio3Histogram", "length": 4, "chunk_length": 2}, "time_precision": 3600, "min_batch_size": 10, "task_info": "x", "batch_mode": "time_interval"}"#)
+        XCTAssertThrowsError(try DAPTelemetry(task: task)) { error in
+            XCTAssertTrue("\(error)".contains("the telemetry needs vdaf {\"type\": \"Prio3SumVec\", \"length\": 812, \"max_measurement\": 1"), "\(error)")
+            XCTAssertTrue("\(error)".contains("this task's is Prio3Histogram"), "\(error)")
+        }
+    }
+
+    /// Pinned HPKE configurations are used as they are: no request goes to fetch them.
+    func testPinnedConfigurationsAreNeverFetched() async throws {
+        var g = SystemRandomNumberGenerator()
+        let key = HPKEPrivateKey(using: &g)
+        let list = try DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256AES128GCM, publicKey: key.publicKey)]).encoded()
+        let pinned = Base64URL.encode(list)
+        let task = try read(#"{"protocol": "dap-18", "task_id": "8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY", "leader": "https://l.example/", "helper": "https://h.example/", "vdaf": {"type": "Prio3SumVec", "length": 812, "max_measurement": 1, "chunk_length": 28}, "time_precision": 3600, "min_batch_size": 10, "task_info": "x", "batch_mode": "time_interval", "hpke_configs": {"leader": "\#(pinned)", "helper": "\#(pinned)"}}"#)
+        final class Recording: TelemetryTransport, @unchecked Sendable {
+            let lock = NSLock()
+            var requests: [TelemetryRequest] = []
+            func send(_ request: TelemetryRequest) async throws -> TelemetryResponse {
+                lock.withLock { requests.append(request) }
+                return TelemetryResponse(status: 200)
+            }
+        }
+        let transport = Recording()
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
+        _ = try await DAPTelemetry(task: task).send(TelemetryInput(usage: usage, id: .random(), uptimeSeconds: 0, unixTime: 1_700_000_000),
+                                                     via: transport)
+        XCTAssertEqual(transport.requests.map(\.method), ["POST"], "the upload only")
+        XCTAssertEqual(transport.requests.first?.url.absoluteString, "https://l.example/tasks/8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY/reports")
+    }
+}
