@@ -168,11 +168,14 @@ public struct HistogramCircuit<F: PrioField>: ValidityCircuit {
     public var jointRandLen: Int { gadgetCalls[0] }
     public var evalOutputLen: Int { 2 }
     public var outputLen: Int { length }
+    /// The one-hot vector, written without a secret index: every entry is 1 exactly where the
+    /// (masked) difference of its index and the measurement is zero.
     public func encode(_ measurement: UInt64) -> [F]? {
         guard measurement < UInt64(length) else { return nil }
-        var e = [F](repeating: .zero, count: length)
-        e[Int(measurement)] = .one
-        return e
+        return (0..<length).map { i in
+            let d = UInt64(i) ^ measurement
+            return F(1 ^ ((d | (0 &- d)) >> 63))
+        }
     }
     public func eval(_ meas: [F], _ jointRand: [F], _ numShares: Int, _ call: (Int, ArraySlice<F>) -> F) -> [F] {
         let sharesInverse = F(UInt64(numShares)).inverse()
