@@ -119,8 +119,7 @@ public struct Draft08HistogramCircuit<F: PrioField>: ValidityCircuit {
     public func eval(_ meas: [F], _ jointRand: [F], _ numShares: Int, _ call: (Int, ArraySlice<F>) -> F) -> [F] {
         let sharesInverse = F(UInt64(numShares)).inverse()
         let r = jointRand[0]
-        // The draft adds r · ParallelSum(...) at each call: r times their sum.
-        let rangeCheck = r * draft08RangeCheck(meas, r: r, calls: gadgetCalls[0], chunk: chunkLength, sharesInverse: sharesInverse, call)
+        let rangeCheck = draft08RangeCheck(meas, r: r, calls: gadgetCalls[0], chunk: chunkLength, sharesInverse: sharesInverse, call)
         var sumCheck = -sharesInverse
         for b in meas { sumCheck = sumCheck + b }
         return [jointRand[1] * rangeCheck + jointRand[1] * jointRand[1] * sumCheck]

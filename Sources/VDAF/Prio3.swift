@@ -398,6 +398,6 @@ public enum Prio3Variants {
             guard let c = Draft08MultiHotHistogramCircuit<Field128>(length: length, maxCount: maxCount, chunkLength: chunkLength) else { throw .badParameters("MultiHotHistogram") }
             return try Prio3(circuit: c, id: multiHotHistogramID, draft: .draft08, shares: shares)
         }
-        static let multiHotHistogramID: UInt32 = 4
+        static let multiHotHistogramID: UInt32 = 0xFFFF_FFFF
     }
 }
