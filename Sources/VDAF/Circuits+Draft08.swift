@@ -3,26 +3,6 @@
 /// the circuit (draft 20 combines several outputs with query randomness instead). Prio3Count's
 /// circuit is the same in both drafts (`CountCircuit`).
 
-/// Draft 08's range check of SumVec and Histogram: ParallelSum(Mul) over chunks, inputs r^k·x and
-/// x − 1/num_shares, one joint randomness r whose powers run on across the calls.
-func draft08RangeCheck<F: PrioField>(_ meas: [F], r: F, calls: Int, chunk: Int, sharesInverse: F,
-                                     _ call: (Int, ArraySlice<F>) -> F) -> F {
-    var out = F.zero
-    var rPower = r
-    var inputs = [F](repeating: .zero, count: 2 * chunk)
-    for i in 0..<calls {
-        for j in 0..<chunk {
-            let index = i * chunk + j
-            let x = index < meas.count ? meas[index] : .zero
-            inputs[2 * j] = rPower * x
-            inputs[2 * j + 1] = x - sharesInverse
-            rPower = rPower * r
-        }
-        out = out + call(0, inputs[...])
-    }
-    return out
-}
-
 /// encode_into_bit_vector: the `bits` low bits of `value`, least significant first; nil if the
 /// value does not fit.
 func encodeBits<F: PrioField>(_ value: UInt64, bits: Int) -> [F]? {
@@ -83,18 +63,10 @@ public struct Draft08SumVecCircuit<F: PrioField>: ValidityCircuit {
     public var jointRandLen: Int { 1 }
     public var evalOutputLen: Int { 1 }
     public var outputLen: Int { length }
-    public func encode(_ measurement: [UInt64]) -> [F]? {
-        guard measurement.count == length else { return nil }
-        var out: [F] = []
-        for v in measurement {
-            guard let e: [F] = encodeBits(v, bits: bits) else { return nil }
-            out += e
-        }
-        return out
-    }
+    public func encode(_ measurement: [UInt64]) -> [F]? { encodeEach(measurement, length: length) { encodeBits($0, bits: bits) } }
     public func eval(_ meas: [F], _ jointRand: [F], _ numShares: Int, _ call: (Int, ArraySlice<F>) -> F) -> [F] {
-        [draft08RangeCheck(meas, r: jointRand[0], calls: gadgetCalls[0], chunk: chunkLength,
-                           sharesInverse: F(UInt64(numShares)).inverse(), call)]
+        [chunkedRangeCheck(meas, jointRand, calls: gadgetCalls[0], chunk: chunkLength,
+                           sharesInverse: F(UInt64(numShares)).inverse(), runningPowers: true, call)]
     }
     public func truncate(_ meas: [F]) -> [F] {
         (0..<length).map { i in decodeBits(meas[(i * bits)..<((i + 1) * bits)]) }
@@ -102,7 +74,10 @@ public struct Draft08SumVecCircuit<F: PrioField>: ValidityCircuit {
 }
 
 /// Draft 08's Prio3Histogram circuit (Field128): a one-hot vector; range check and sum check
-/// combined by the second joint randomness element.
+/// combined by the second joint randomness element. The draft's text adds `r ·` each
+/// ParallelSum output to the range check; its vectors (and libprio 0.16, which the deployed
+/// aggregators run) add the output alone, and so does this circuit: with the factor, the
+/// verifier's first element differs from every vector's.
 public struct Draft08HistogramCircuit<F: PrioField>: ValidityCircuit {
     public let length: Int, chunkLength: Int
     public init?(length: Int, chunkLength: Int) {
@@ -118,8 +93,7 @@ public struct Draft08HistogramCircuit<F: PrioField>: ValidityCircuit {
     public func encode(_ measurement: UInt64) -> [F]? { HistogramCircuit<F>(length: length, chunkLength: chunkLength)?.encode(measurement) }
     public func eval(_ meas: [F], _ jointRand: [F], _ numShares: Int, _ call: (Int, ArraySlice<F>) -> F) -> [F] {
         let sharesInverse = F(UInt64(numShares)).inverse()
-        let r = jointRand[0]
-        let rangeCheck = draft08RangeCheck(meas, r: r, calls: gadgetCalls[0], chunk: chunkLength, sharesInverse: sharesInverse, call)
+        let rangeCheck = chunkedRangeCheck(meas, jointRand, calls: gadgetCalls[0], chunk: chunkLength, sharesInverse: sharesInverse, runningPowers: true, call)
         var sumCheck = -sharesInverse
         for b in meas { sumCheck = sumCheck + b }
         return [jointRand[1] * rangeCheck + jointRand[1] * jointRand[1] * sumCheck]
@@ -156,7 +130,7 @@ public struct Draft08MultiHotHistogramCircuit<F: PrioField>: ValidityCircuit {
     }
     public func eval(_ meas: [F], _ jointRand: [F], _ numShares: Int, _ call: (Int, ArraySlice<F>) -> F) -> [F] {
         let sharesInverse = F(UInt64(numShares)).inverse()
-        let rangeCheck = draft08RangeCheck(meas, r: jointRand[0], calls: gadgetCalls[0], chunk: chunkLength, sharesInverse: sharesInverse, call)
+        let rangeCheck = chunkedRangeCheck(meas, jointRand, calls: gadgetCalls[0], chunk: chunkLength, sharesInverse: sharesInverse, runningPowers: true, call)
         var count = F.zero
         for x in meas[..<length] { count = count + x }
         let countCheck = F(offset) * sharesInverse + count - decodeBits(meas[length...])

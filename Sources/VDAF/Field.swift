@@ -106,6 +106,21 @@ public protocol PrioField: Equatable, Hashable, Sendable, CustomStringConvertibl
     return k <= maxLog2 ? k : nil
 }
 
+/// x to the power whose 64-bit words are `words` (most significant first): square and multiply
+/// with 64 fixed iterations a word, each bit choosing by `select` (a mask, not a branch).
+@inline(__always) private func ladderPower<F: PrioField>(_ x: F, _ words: [UInt64], _ select: (UInt64, F, F) -> F) -> F {
+    var r = F.one
+    for e in words {
+        var i = 63
+        while i >= 0 {
+            r = r * r
+            r = select(mask((e >> UInt64(i)) & 1), r * x, r)
+            i -= 1
+        }
+    }
+    return r
+}
+
 /// table[k] = gen^(2^(log2Order - k)), the principal 2^k-th root of unity, k = 0...log2Order.
 private func makeRootTable<F: PrioField>(_ gen: F, _ log2Order: Int) -> [F] {
     var table = [F](repeating: F.one, count: log2Order + 1)
@@ -210,17 +225,7 @@ public struct Field64: PrioField {
         Field64(raw: (a.value & m) | (b.value & ~m))
     }
 
-    public func power(_ e: UInt64) -> Field64 {
-        var r = Field64.one
-        var i = 63
-        while i >= 0 {
-            r = r * r
-            let t = r * self
-            r = Field64.select(mask((e >> UInt64(i)) & 1), t, r)
-            i -= 1
-        }
-        return r
-    }
+    public func power(_ e: UInt64) -> Field64 { ladderPower(self, [e], Field64.select) }
 
     public func inverse() -> Field64 { power(Field64.modulus &- 2) }
 
@@ -374,27 +379,11 @@ public struct Field128: PrioField {
         Field128(montHigh: (a.hi & m) | (b.hi & ~m), montLow: (a.lo & m) | (b.lo & ~m))
     }
 
-    /// self to the power whose 64-bit words are `words`, most significant first: 64 fixed
-    /// iterations a word, a masked select for each bit.
-    func power(words: [UInt64]) -> Field128 {
-        var r = Field128.one
-        for e in words {
-            var i = 63
-            while i >= 0 {
-                r = r * r
-                let t = r * self
-                r = Field128.select(mask((e >> UInt64(i)) & 1), t, r)
-                i -= 1
-            }
-        }
-        return r
-    }
-
-    public func power(_ e: UInt64) -> Field128 { power(words: [e]) }
+    public func power(_ e: UInt64) -> Field128 { ladderPower(self, [e], Field128.select) }
 
     public func inverse() -> Field128 {
         // p - 2 = (p1 - 1) * 2^64 + (2^64 - 1), since p0 = 1.
-        power(words: [Field128.p1 &- 1, UInt64.max])
+        ladderPower(self, [Field128.p1 &- 1, UInt64.max], Field128.select)
     }
 
     public func encode(into out: inout [UInt8]) {
