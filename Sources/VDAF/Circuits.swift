@@ -57,6 +57,18 @@ func decodeRangeCheckedInt<F: PrioField>(_ encoded: ArraySlice<F>, max: UInt64) 
     return decoded + F(lastWeight) * encoded[i]
 }
 
+/// The encodings of each of `length` integers, one after the other; nil if the count is not
+/// `length` or an integer does not fit.
+func encodeEach<F: PrioField>(_ measurement: [UInt64], length: Int, _ one: (UInt64) -> [F]?) -> [F]? {
+    guard measurement.count == length else { return nil }
+    var out: [F] = []
+    for v in measurement {
+        guard let e = one(v) else { return nil }
+        out += e
+    }
+    return out
+}
+
 func bitLength(_ x: UInt64) -> Int { 64 - x.leadingZeroBitCount }
 
 /// Prio3Count's circuit: meas[0]² − meas[0].
@@ -99,20 +111,22 @@ public struct SumCircuit<F: PrioField>: ValidityCircuit {
 }
 
 /// The range check of SumVec, Histogram and MultihotCountVec: ParallelSum(Mul) over chunks,
-/// inputs r^(j+1)·x and x − 1/num_shares.
+/// inputs r^k·x and x − 1/num_shares. Draft 20 takes a joint randomness element a call, its
+/// powers starting again at each (k = j + 1); draft 08 (`runningPowers`) one element, jointRand[0],
+/// whose powers run on across the calls.
 func chunkedRangeCheck<F: PrioField>(_ meas: [F], _ jointRand: [F], calls: Int, chunk: Int, sharesInverse: F,
-                                     _ call: (Int, ArraySlice<F>) -> F) -> F {
-    var out = F.zero
+                                     runningPowers: Bool = false, _ call: (Int, ArraySlice<F>) -> F) -> F {
+    var out = F.zero, rPower = F.one
     var inputs = [F](repeating: .zero, count: 2 * chunk)
     for i in 0..<calls {
-        let r = jointRand[i]
-        var rPower = r
+        let r = runningPowers ? jointRand[0] : jointRand[i]
+        if !runningPowers { rPower = .one }
         for j in 0..<chunk {
             let index = i * chunk + j
             let x = index < meas.count ? meas[index] : .zero
+            rPower = rPower * r
             inputs[2 * j] = rPower * x
             inputs[2 * j + 1] = x - sharesInverse
-            rPower = rPower * r
         }
         out = out + call(0, inputs[...])
     }
@@ -137,13 +151,7 @@ public struct SumVecCircuit<F: PrioField>: ValidityCircuit {
     public var evalOutputLen: Int { 1 }
     public var outputLen: Int { length }
     public func encode(_ measurement: [UInt64]) -> [F]? {
-        guard measurement.count == length else { return nil }
-        var out: [F] = []
-        for v in measurement {
-            guard let e: [F] = encodeRangeCheckedInt(v, max: maxMeasurement) else { return nil }
-            out += e
-        }
-        return out
+        encodeEach(measurement, length: length) { encodeRangeCheckedInt($0, max: maxMeasurement) }
     }
     public func eval(_ meas: [F], _ jointRand: [F], _ numShares: Int, _ call: (Int, ArraySlice<F>) -> F) -> [F] {
         [chunkedRangeCheck(meas, jointRand, calls: gadgetCalls[0], chunk: chunkLength,
@@ -168,11 +176,14 @@ public struct HistogramCircuit<F: PrioField>: ValidityCircuit {
     public var jointRandLen: Int { gadgetCalls[0] }
     public var evalOutputLen: Int { 2 }
     public var outputLen: Int { length }
+    /// The one-hot vector, written without a secret index: every entry is 1 exactly where the
+    /// (masked) difference of its index and the measurement is zero.
     public func encode(_ measurement: UInt64) -> [F]? {
         guard measurement < UInt64(length) else { return nil }
-        var e = [F](repeating: .zero, count: length)
-        e[Int(measurement)] = .one
-        return e
+        return (0..<length).map { i in
+            let d = UInt64(i) ^ measurement
+            return F(1 ^ ((d | (0 &- d)) >> 63))
+        }
     }
     public func eval(_ meas: [F], _ jointRand: [F], _ numShares: Int, _ call: (Int, ArraySlice<F>) -> F) -> [F] {
         let sharesInverse = F(UInt64(numShares)).inverse()

@@ -106,6 +106,21 @@ public protocol PrioField: Equatable, Hashable, Sendable, CustomStringConvertibl
     return k <= maxLog2 ? k : nil
 }
 
+/// x to the power whose 64-bit words are `words` (most significant first): square and multiply
+/// with 64 fixed iterations a word, each bit choosing by `select` (a mask, not a branch).
+@inline(__always) private func ladderPower<F: PrioField>(_ x: F, _ words: [UInt64], _ select: (UInt64, F, F) -> F) -> F {
+    var r = F.one
+    for e in words {
+        var i = 63
+        while i >= 0 {
+            r = r * r
+            r = select(mask((e >> UInt64(i)) & 1), r * x, r)
+            i -= 1
+        }
+    }
+    return r
+}
+
 /// table[k] = gen^(2^(log2Order - k)), the principal 2^k-th root of unity, k = 0...log2Order.
 private func makeRootTable<F: PrioField>(_ gen: F, _ log2Order: Int) -> [F] {
     var table = [F](repeating: F.one, count: log2Order + 1)
@@ -210,17 +225,7 @@ public struct Field64: PrioField {
         Field64(raw: (a.value & m) | (b.value & ~m))
     }
 
-    public func power(_ e: UInt64) -> Field64 {
-        var r = Field64.one
-        var i = 63
-        while i >= 0 {
-            r = r * r
-            let t = r * self
-            r = Field64.select(mask((e >> UInt64(i)) & 1), t, r)
-            i -= 1
-        }
-        return r
-    }
+    public func power(_ e: UInt64) -> Field64 { ladderPower(self, [e], Field64.select) }
 
     public func inverse() -> Field64 { power(Field64.modulus &- 2) }
 
@@ -374,36 +379,11 @@ public struct Field128: PrioField {
         Field128(montHigh: (a.hi & m) | (b.hi & ~m), montLow: (a.lo & m) | (b.lo & ~m))
     }
 
-    /// self^(eHigh * 2^64 + eLow), fixed 128 iterations.
-    func power(high eHigh: UInt64, low eLow: UInt64) -> Field128 {
-        var r = Field128.one
-        for e in [eHigh, eLow] {
-            var i = 63
-            while i >= 0 {
-                r = r * r
-                let t = r * self
-                r = Field128.select(mask((e >> UInt64(i)) & 1), t, r)
-                i -= 1
-            }
-        }
-        return r
-    }
-
-    public func power(_ e: UInt64) -> Field128 {
-        var r = Field128.one
-        var i = 63
-        while i >= 0 {
-            r = r * r
-            let t = r * self
-            r = Field128.select(mask((e >> UInt64(i)) & 1), t, r)
-            i -= 1
-        }
-        return r
-    }
+    public func power(_ e: UInt64) -> Field128 { ladderPower(self, [e], Field128.select) }
 
     public func inverse() -> Field128 {
         // p - 2 = (p1 - 1) * 2^64 + (2^64 - 1), since p0 = 1.
-        power(high: Field128.p1 &- 1, low: UInt64.max)
+        ladderPower(self, [Field128.p1 &- 1, UInt64.max], Field128.select)
     }
 
     public func encode(into out: inout [UInt8]) {
@@ -521,7 +501,7 @@ extension PrioField {
     /// with s = nthRoot(2n) when setS. Empty if n is not a power of two <= GEN_ORDER (with setS:
     /// <= GEN_ORDER/2, and <= 2^61 so that 2n is an Int). A longer p is still evaluated correctly
     /// (coefficients folded mod x^n - 1).
-    public static func ntt(_ p: [Self], _ n: Int, setS: Bool) -> [Self] {
+    package static func ntt(_ p: [Self], _ n: Int, setS: Bool) -> [Self] {
         guard let k = validLog2(n, generatorOrderLog2),
               !setS || (k < generatorOrderLog2 && k + 1 < Int.bitWidth - 1) else { return [] }
         var a = [Self](repeating: zero, count: n)
@@ -542,7 +522,7 @@ extension PrioField {
 
     /// draft inv_ntt(v, n): coefficients from the n evaluations at Wn^i. Empty if v.count != n or
     /// n is not a power of two <= GEN_ORDER.
-    public static func invNtt(_ v: [Self], _ n: Int) -> [Self] {
+    package static func invNtt(_ v: [Self], _ n: Int) -> [Self] {
         guard let k = validLog2(n, generatorOrderLog2), v.count == n else { return [] }
         var a = v
         transform(&a, rootPowers(n), k)
@@ -556,25 +536,25 @@ extension PrioField {
 }
 
 /// draft poly_eval in the monomial basis (Horner); zero for an empty p.
-public func polyEval<F: PrioField>(_ p: [F], _ x: F) -> F {
+package func polyEval<F: PrioField>(_ p: [F], _ x: F) -> F {
     var r = F.zero
     for c in p.reversed() { r = r * x + c }
     return r
 }
 
 /// Element-wise sum over zip(a, b): callers check that the lengths match (draft vec_add raises).
-public func vecAdd<F: PrioField>(_ a: [F], _ b: [F]) -> [F] { zip(a, b).map { $0 + $1 } }
+package func vecAdd<F: PrioField>(_ a: [F], _ b: [F]) -> [F] { zip(a, b).map { $0 + $1 } }
 /// Element-wise difference over zip(a, b): callers check that the lengths match.
-public func vecSub<F: PrioField>(_ a: [F], _ b: [F]) -> [F] { zip(a, b).map { $0 - $1 } }
+package func vecSub<F: PrioField>(_ a: [F], _ b: [F]) -> [F] { zip(a, b).map { $0 - $1 } }
 
 // MARK: - Lagrange
 
 /// The draft's `Lagrange` class: polynomials given by their evaluations at the powers of the
 /// principal n-th root of unity, n = len(p) a power of two.
-public enum Lagrange<F: PrioField> {
+package enum Lagrange<F: PrioField> {
     /// Product of two polynomials in the Lagrange basis (2n evaluations). Empty if the lengths
     /// differ or are not a power of two.
-    public static func polyMul(_ p: [F], _ q: [F]) -> [F] {
+    package static func polyMul(_ p: [F], _ q: [F]) -> [F] {
         guard p.count == q.count else { return [] }
         let p2 = doubleEvaluations(p)
         let q2 = doubleEvaluations(q)
@@ -583,13 +563,13 @@ public enum Lagrange<F: PrioField> {
     }
 
     /// Evaluates p (Lagrange basis) at x; zero if len(p) is not a power of two.
-    public static func polyEval(_ p: [F], _ x: F) -> F {
+    package static func polyEval(_ p: [F], _ x: F) -> F {
         polyEvalBatched([p], x).first ?? F.zero
     }
 
     /// Evaluates each polynomial at x. Empty if polys is empty, their lengths differ, or the
     /// length is not a power of two.
-    public static func polyEvalBatched(_ polys: [[F]], _ x: F) -> [F] {
+    package static func polyEvalBatched(_ polys: [[F]], _ x: F) -> [F] {
         guard let first = polys.first else { return [] }
         let n = first.count
         guard polys.allSatisfy({ $0.count == n }) else { return [] }
@@ -622,7 +602,7 @@ public enum Lagrange<F: PrioField> {
 
     /// Returns p extended with evaluations until it has n of them (the draft appends in place).
     /// p unchanged if n is not a power of two <= GEN_ORDER or len(p) > n.
-    public static func extendValuesToPowerOf2(_ p: [F], _ n: Int) -> [F] {
+    package static func extendValuesToPowerOf2(_ p: [F], _ n: Int) -> [F] {
         guard p.count <= n else { return p }
         let x = F.nthRootPowers(n)
         guard x.count == n else { return p }
@@ -657,7 +637,7 @@ public enum Lagrange<F: PrioField> {
 
     /// 2n evaluations from the n = len(p) evaluations (interleaved: p[0], odd[0], p[1], ...).
     /// Empty if n is not a power of two < GEN_ORDER.
-    public static func doubleEvaluations(_ p: [F]) -> [F] {
+    package static func doubleEvaluations(_ p: [F]) -> [F] {
         let n = p.count
         let odd = F.ntt(F.invNtt(p, n), n, setS: true)
         guard odd.count == n else { return [] }

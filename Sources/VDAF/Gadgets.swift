@@ -1,7 +1,9 @@
 import Primitives
 
 /// The FLP gadgets of draft-irtf-cfrg-vdaf-20, Appendix "FLP Gadgets": Mul, PolyEval and
-/// ParallelSum, over the polynomial ring in the Lagrange basis as the draft computes them.
+/// ParallelSum, over the polynomial ring in the Lagrange basis as the draft computes them. Draft
+/// 08 has the same gadgets (its Range2 is PolyEval of x² − x) and works in the monomial basis
+/// (`FLP.gadgetCoefficients`).
 public indirect enum Gadget<F: PrioField>: Sendable {
     /// inp[0] · inp[1], degree 2.
     case mul
@@ -58,7 +60,7 @@ public indirect enum Gadget<F: PrioField>: Sendable {
 
     /// The gadget over polynomials given in the Lagrange basis (each of the same power-of-two
     /// length).
-    public func evalPoly(_ inpPoly: ArraySlice<[F]>) -> [F] {
+    package func evalPoly(_ inpPoly: ArraySlice<[F]>) -> [F] {
         switch self {
         case .mul:
             return Lagrange<F>.polyMul(inpPoly[inpPoly.startIndex], inpPoly[inpPoly.startIndex + 1])
@@ -82,14 +84,14 @@ public indirect enum Gadget<F: PrioField>: Sendable {
 }
 
 /// next_power_of_2(n): the smallest power of two at least n (1 for n <= 1).
-public func nextPowerOfTwo(_ n: Int) -> Int {
+package func nextPowerOfTwo(_ n: Int) -> Int {
     var p = 1
     while p < n { p <<= 1 }
     return p
 }
 
 /// wire_poly_len: next_power_of_2(1 + calls).
-public func wirePolyLen(_ calls: Int) -> Int { nextPowerOfTwo(1 + calls) }
+package func wirePolyLen(_ calls: Int) -> Int { nextPowerOfTwo(1 + calls) }
 
 /// gadget_poly_len: degree · (wire_poly_len − 1) + 1.
-public func gadgetPolyLen(degree: Int, wirePolyLen: Int) -> Int { degree * (wirePolyLen - 1) + 1 }
+package func gadgetPolyLen(degree: Int, wirePolyLen: Int) -> Int { degree * (wirePolyLen - 1) + 1 }

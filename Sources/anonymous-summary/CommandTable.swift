@@ -286,13 +286,16 @@ enum CommandTable {
             """)
 
     static let vdaf = CommandSpec(
-        name: "vdaf", summary: "complete a Prio3 test vector (VDAF draft 20) from its inputs",
+        name: "vdaf", summary: "complete a Prio3 test vector (VDAF draft 08 or 20) from its inputs",
         forms: [CommandForm(verb: "run", options: [
-            .choice("--vdaf", VDAFCommand.variants, help: "the variant (default: from the file's name, like Prio3Histogram_0.json)"),
+            .choice("--draft", VDAFCommand.drafts, help: "the VDAF draft of the vector and its format (default 20)"),
+            .choice("--vdaf", VDAFCommand.variants + VDAFCommand.variants08.filter { !VDAFCommand.variants.contains($0) },
+                    help: "the variant (default: from the file's name, like Prio3Histogram_0.json)"),
         ], operands: .paths("FILE|-"))],
         about: """
-              Completes a Prio3 test vector (VDAF draft 20 format) from its inputs, for checking this
-              implementation against another one: writes it, every computed field filled, to standard output.
+              Completes a Prio3 test vector (the draft's format: draft 20 by default, draft 08 with
+              --draft 08) from its inputs, for checking this implementation against another one:
+              writes it, every computed field filled, to standard output.
             """)
 
     static let hpkeAEAD = OptionSpec.choice("--aead", ["aes128gcm", "chacha20poly1305"], help: "the AEAD", required: true)

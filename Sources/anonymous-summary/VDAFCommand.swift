@@ -11,7 +11,8 @@ import TelemetryDAP
 /// and per report `measurement`, `nonce`, `rand`. Writes the complete vector: every report's
 /// public share, input shares, verifier shares and messages, out shares, then the aggregate
 /// shares and result, and the operations list, for any parameters. The variant comes from
-/// `--vdaf` or the file's name (`Prio3Histogram_…json`).
+/// `--vdaf` or the file's name (`Prio3Histogram_…json`). `--draft 08` reads and writes draft 08's
+/// format instead (VDAFCommand+Draft08.swift).
 enum VDAFCommand {
     static var usage: String { CommandTable.vdaf.help }
 
@@ -23,9 +24,11 @@ enum VDAFCommand {
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let path = operands[0]
         let base = (path as NSString).lastPathComponent
-        guard let name = flags["--vdaf"]?.last ?? variants.sorted(by: { $0.count > $1.count }).first(where: { base.hasPrefix($0 + "_") || base == $0 + ".json" }),
-              variants.contains(name) else {
-            throw CLIFailure(code: .usage, message: "vdaf run: name the variant with --vdaf (\(variants.joined(separator: ", "))); the file name does not say it")
+        let draft08 = flags["--draft"]?.last == "08"
+        let names = draft08 ? variants08 : variants
+        guard let name = flags["--vdaf"]?.last ?? names.sorted(by: { $0.count > $1.count }).first(where: { base.hasPrefix($0 + "_") || base == $0 + ".json" }),
+              names.contains(name) else {
+            throw CLIFailure(code: .usage, message: "vdaf run: name the variant with --vdaf (\(names.joined(separator: ", "))); the file name does not say it")
         }
         let bytes = try CLI.readInput(path, limit: 64 << 20)
         guard let doc = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
@@ -38,6 +41,7 @@ enum VDAFCommand {
         let shares = (doc["shares"] as? Int) ?? 2
         var out: [String: Any]
         do {
+            if draft08 { out = try completeDraft08(doc, name: name, shares: shares, int: int) } else {
             switch name {
             case "Prio3Count":
                 out = try complete(doc, try Prio3Variants.count(shares: shares), measurement: { ($0 as? Int).map(UInt64.init) }, result: { Int($0[0].words.low) })
@@ -55,6 +59,7 @@ enum VDAFCommand {
                 out = try complete(doc, try Prio3Variants.multihotCountVec(length: try int("length"), maxWeight: UInt64(try int("max_weight")),
                                                                            chunkLength: try int("chunk_length"), shares: shares),
                                    measurement: { ($0 as? [Bool]) }, result: { $0.map { Int($0.words.low) } })
+            }
             }
         } catch let failure as CLIFailure {
             throw failure

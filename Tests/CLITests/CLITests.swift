@@ -653,6 +653,26 @@ extension CLITests {
         XCTAssertEqual(try run(["vdaf", "run", "-"], stdin: "{}").status, 64, "no variant named")
         XCTAssertEqual(try run(["vdaf", "run", "--vdaf", "Prio3Count", "-"], stdin: "[1]").status, 65)
     }
+
+    /// `--draft 08`: draft 08's vectors (copied in Tests/VDAFTests/Vectors/vdaf-08), stripped to
+    /// their inputs, come back equal to the official files.
+    func testVDAFRunCompletesADraft08VectorFromItsInputs() throws {
+        for name in ["Prio3Count_1.json", "Prio3Sum_0.json", "Prio3Histogram_1.json", "Prio3MultiHotHistogram_1.json"] {
+            let url = TestPaths.repositoryRoot.appendingPathComponent("Tests/VDAFTests/Vectors/vdaf-08/\(name)")
+            let official = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            var inputs = official.filter { !["agg_result", "agg_shares", "prep"].contains($0.key) }
+            inputs["prep"] = (official["prep"] as? [[String: Any]] ?? []).map { r in r.filter { ["measurement", "nonce", "rand"].contains($0.key) } }
+            let path = temporaryPath(name)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try JSONSerialization.data(withJSONObject: inputs).write(to: URL(fileURLWithPath: path))
+            let r = try run(["vdaf", "run", "--draft", "08", "--vdaf", String(name.prefix { $0 != "_" }), path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let completed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? NSDictionary)
+            XCTAssertEqual(completed, official as NSDictionary, name)
+        }
+        XCTAssertEqual(try run(["vdaf", "run", "--draft", "08", "--vdaf", "Prio3MultihotCountVec", "-"], stdin: "{}").status, 64,
+                       "a draft-20 variant under draft 08")
+    }
 }
 
 extension CLITests {
