@@ -65,7 +65,7 @@ let package = Package(
             "VDAF", "DAP", "HPKE", "Primitives"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
-        .target(name: "SummaryChecks", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "TelemetryDAP", "VDAF", "DAP"],
+        .target(name: "SummaryChecks", dependencies: ["Primitives", "AnonymousSummary", "LocalPrivacy", "UsageReport", "TelemetryDAP", "VDAF", "DAP"],
                 swiftSettings: sanitized),
         // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
         .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"],
@@ -78,12 +78,12 @@ let package = Package(
         .testTarget(name: "LocalPrivacyTests", dependencies: ["LocalPrivacy", "AnonymousSummary", "Primitives", "SummaryChecks", "TestSupport"]),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Primitives"]),
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "Primitives", "DifferentialPrivacy", "LocalPrivacy", "AnonymousSummary", "SummaryChecks"]),
-        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "SummaryChecks", "TestSupport"]),
+        .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "SummaryChecks", "TestSupport", "Primitives"]),
         .testTarget(name: "HPKETests", dependencies: ["HPKE", "Primitives", "TestSupport"]),
         .testTarget(name: "DAPTests", dependencies: ["DAP", "HPKE", "VDAF", "TestSupport"]),
         .testTarget(name: "VDAFTests", dependencies: ["VDAF", "Primitives", "SummaryChecks", "TestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "TelemetryDAP", "AnonymousSummary", "LocalPrivacy", "VDAF", "DAP",
-                                                                 "HPKE", "UsageReport", "SummaryChecks", "TestSupport"]),
+                                                                 "HPKE", "UsageReport", "SummaryChecks", "TestSupport", "Primitives"]),
         .testTarget(name: "CLITests", dependencies: ["anonymous-summary", "AnonymousSummary", "Primitives", "LocalPrivacy", "UsageReport", "DifferentialPrivacy", "TestSupport"]),
     ]
 )

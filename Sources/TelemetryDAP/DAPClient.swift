@@ -16,7 +16,7 @@ import TelemetrySender
 public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
     public let task: DAPTask
     public let layout: DAPTelemetryLayout
-    let vdaf: Prio3<SumVecCircuit<Field128>>
+    let vdaf: TelemetryVDAF
     let configuration: DAPTaskConfiguration?
     /// The process's choice of which plugins a config over the weight bound keeps: drawn once, so
     /// every send of a process (and its preview) reports the same ones.
@@ -121,9 +121,16 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
         let report: DAPReport
         let body: [UInt8]
         do {
-            report = try DAPReportMaker.makeReport(vdaf, measurement: measurement(input), profile: profile, taskID: task.id,
-                                                   task: configuration, time: time,
-                                                   leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
+            switch vdaf {
+            case .draft08(let prio3):
+                report = try DAPReportMaker.makeReport(prio3, measurement: measurement(input), profile: profile, taskID: task.id,
+                                                       task: configuration, time: time,
+                                                       leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
+            case .draft20(let prio3):
+                report = try DAPReportMaker.makeReport(prio3, measurement: measurement(input), profile: profile, taskID: task.id,
+                                                       task: configuration, time: time,
+                                                       leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
+            }
             body = try DAPUpload.body([report], profile)
         } catch {
             throw TelemetryDeliveryError(description: "dap: \(error)")

@@ -39,10 +39,13 @@ public enum TelemetryMeasurement {
 
     public static var pairCount: Int { pairPlugins.count * (pairPlugins.count - 1) / 2 }
 
-    /// The Prio3SumVec instance of the telemetry for `profile`'s VDAF draft (entries 0 or 1).
-    public static func vdaf(_ profile: DAPProfile, length: Int, chunkLength: Int) throws(Prio3Error) -> Prio3<SumVecCircuit<Field128>> {
-        guard profile == .dap18 else { throw .badParameters("VDAF draft 08 is not built in yet") }
-        return try Prio3Variants.sumVec(length: length, maxMeasurement: 1, chunkLength: chunkLength)
+    /// The Prio3SumVec instance of the telemetry for `profile`'s VDAF draft (entries 0 or 1): draft
+    /// 08 with bits 1 for DAP-09, draft 20 (wire-identical to 18) with max_measurement 1 for DAP-18.
+    public static func vdaf(_ profile: DAPProfile, length: Int, chunkLength: Int) throws(Prio3Error) -> TelemetryVDAF {
+        switch profile.draft {
+        case .dap09: return .draft08(try Prio3Variants.Draft08.sumVec(length: length, bits: 1, chunkLength: chunkLength))
+        case .dap18: return .draft20(try Prio3Variants.sumVec(length: length, maxMeasurement: 1, chunkLength: chunkLength))
+        }
     }
 
     /// The presence bits of `usage`, at most `presenceMaxWeight` set, excess plugins moved to
@@ -92,6 +95,12 @@ public enum TelemetryMeasurement {
         out[layout.uptimeStart + UptimeBucket(seconds: uptimeSeconds).rawValue] = 1
         return out
     }
+}
+
+/// The telemetry's Prio3SumVec in the VDAF draft of its task's protocol.
+public enum TelemetryVDAF: Sendable {
+    case draft08(Prio3<Draft08SumVecCircuit<Field128>>)
+    case draft20(Prio3<SumVecCircuit<Field128>>)
 }
 
 /// The uptime a report says, in buckets (its hour-rounded uptime, as the exact payload has it).

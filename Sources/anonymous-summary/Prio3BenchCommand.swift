@@ -25,15 +25,10 @@ enum Prio3BenchCommand {
             let total = BenchCommand.seconds(clock.now - start)
             return "\"\(name)\": {\"per_second\": \(Int(Double(runs) / total)), \"microseconds\": \(Int(total / Double(runs) * 1e6))}"
         }
-        do {
-            let vdaf = try TelemetryMeasurement.vdaf(.dap18, length: layout.length, chunkLength: TelemetryMeasurement.defaultChunkLength)
-            let ctx = DAPProfile.dap18.vdafContext(taskID: DAPTaskID(bytes: [UInt8](repeating: 7, count: 32))!)
+        func bench<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ profile: DAPProfile, _ m: V.Measurement) throws {
+            let ctx = profile.vdafContext(taskID: DAPTaskID(bytes: [UInt8](repeating: 7, count: 32))!)
             func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
-            // A config of the seed's question: kafka in, mapping and mutation, aws_s3 out, up a day.
-            let usage = try Summariser().usage(of: [ConfigSource(Array(
-                "input: {kafka: {}}\npipeline: {processors: [{mapping: x}, {mutation: y}]}\noutput: {aws_s3: {}}\n".utf8))])
-            let m = TelemetryMeasurement.measurement(usage, uptimeSeconds: 86_400, layout: layout, using: &rng)
-            let verifyKey = bytes(32), nonce = bytes(16), rand = bytes(vdaf.randSize)
+            let verifyKey = bytes(vdaf.verifyKeySize), nonce = bytes(16), rand = bytes(vdaf.randSize)
             let (publicShare, inputs) = try vdaf.shard(ctx, m, nonce: nonce, rand: rand)
             var results: [String] = []
             results.append(try time("shard") { _ = try vdaf.shard(ctx, m, nonce: bytes(16), rand: bytes(vdaf.randSize)) })
@@ -54,19 +49,32 @@ enum Prio3BenchCommand {
             let configs = DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256ChaChaPoly, publicKey: keys.publicKey)])
             let taskConfig = DAPTaskConfiguration(taskInfo: [1], leaderURL: "https://leader.example/", helperURL: "https://helper.example/",
                                                   timePrecision: 86_400, minBatchSize: 100, vdaf: .prio3Count)
+            let task: DAPTaskConfiguration? = profile == .dap18 ? taskConfig : nil
             let taskID = DAPTaskID(bytes: [UInt8](repeating: 7, count: 32))!
             var uploadSize = 0
             results.append(try time("dap_report") {
-                let report = try DAPReportMaker.makeReport(vdaf, measurement: m, profile: .dap18, taskID: taskID, task: taskConfig, time: 1,
+                let report = try DAPReportMaker.makeReport(vdaf, measurement: m, profile: profile, taskID: taskID, task: task, time: 1,
                                                            leaderConfigs: configs, helperConfigs: configs, using: &rng)
-                uploadSize = try DAPUpload.body([report], .dap18).count
+                uploadSize = try DAPUpload.body([report], profile).count
             })
             let sizes = "\"dap_upload_request\": \(uploadSize), \"sizes\": {\"public_share\": \(vdaf.encodePublicShare(publicShare).count), \"leader_input_share\": \(vdaf.encodeInputShare(inputs[0]).count), "
                 + "\"helper_input_share\": \(vdaf.encodeInputShare(inputs[1]).count), \"verifier_share\": \(vdaf.encodeVerifierShare(s0.share).count), "
                 + "\"out_share\": \(vdaf.encodeShare(out).count)}"
-            let head = "{\"vdaf\": \"Prio3SumVec\", \"length\": \(layout.length), \"max_measurement\": 1, "
+            let head = "{\"protocol\": \"\(profile)\", \"vdaf\": \"Prio3SumVec\", \"draft\": \(vdaf.draft.version), \"length\": \(layout.length), \"max_measurement\": 1, "
                 + "\"chunk_length\": \(TelemetryMeasurement.defaultChunkLength), "
             print(head + results.joined(separator: ", ") + ", " + sizes + "}")
+        }
+        do {
+            // A config of the seed's question: kafka in, mapping and mutation, aws_s3 out, up a day.
+            let usage = try Summariser().usage(of: [ConfigSource(Array(
+                "input: {kafka: {}}\npipeline: {processors: [{mapping: x}, {mutation: y}]}\noutput: {aws_s3: {}}\n".utf8))])
+            let m = TelemetryMeasurement.measurement(usage, uptimeSeconds: 86_400, layout: layout, using: &rng)
+            for profile in DAPProfile.all {
+                switch try TelemetryMeasurement.vdaf(profile, length: layout.length, chunkLength: TelemetryMeasurement.defaultChunkLength) {
+                case .draft08(let vdaf): try bench(vdaf, profile, m)
+                case .draft20(let vdaf): try bench(vdaf, profile, m)
+                }
+            }
         } catch let failure as CLIFailure {
             throw failure
         } catch {

@@ -1,3 +1,4 @@
+import Primitives
 import LocalPrivacy
 import TestSupport
 import AnonymousSummary

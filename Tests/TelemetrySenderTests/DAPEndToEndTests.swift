@@ -1,3 +1,4 @@
+import Primitives
 import SummaryChecks
 import LocalPrivacy
 import TestSupport
@@ -115,43 +116,27 @@ final class DAPEndToEndTests: XCTestCase {
         XCTAssertEqual(get.headLines, ["GET /dap/hpke_config HTTP/1.1", "Host: localhost:\(helper.server.port)", "User-Agent: host/1"])
 
         // The aggregators: decrypt, verify, aggregate. A verify key they share, the task's config.
-        let vdaf = try TelemetryMeasurement.vdaf(profile, length: layout.length, chunkLength: TelemetryMeasurement.defaultChunkLength)
-        let verifyKey = [UInt8](repeating: 9, count: vdaf.verifyKeySize)
         let taskConfig = try task.configuration()
-        var outShares: [[[Field128]]] = [[], []]
-        var accepted = 0, refused = 0
         var reports = try leader.uploads.flatMap { try DAPUpload.reports(in: $0, profile) }
         XCTAssertEqual(reports.count, hosts)
         XCTAssertEqual(Set(reports.map(\.reportID)).count, hosts, "a fresh report id each")
         // One more: a valid report whose Leader share is then tampered with after decryption
         // stands for a client that encrypted a bad share.
         reports.append(reports[0])
-        for (n, report) in reports.enumerated() {
-            let ctx = profile.vdafContext(taskID: task.id)
-            let publicShare = try vdaf.decodePublicShare(report.publicShare)
-            guard var leaderBytes = try? DAPReportMaker.openInputShare(report, role: .leader, privateKey: leader.keys, config: leader.config,
-                                                                       profile: profile, taskID: task.id, task: taskConfig),
-                  let helperBytes = try? DAPReportMaker.openInputShare(report, role: .helper, privateKey: helper.keys, config: helper.config,
-                                                                       profile: profile, taskID: task.id, task: taskConfig) else {
-                XCTFail("\(profile): report \(n) did not decrypt")
-                continue
-            }
-            if n == hosts { leaderBytes[5] ^= 1 }
-            do {
-                let l = try vdaf.verifyInit(verifyKey: verifyKey, ctx: ctx, aggID: 0, nonce: report.reportID, publicShare: publicShare,
-                                            inputShare: try vdaf.decodeInputShare(leaderBytes, aggID: 0))
-                let h = try vdaf.verifyInit(verifyKey: verifyKey, ctx: ctx, aggID: 1, nonce: report.reportID, publicShare: publicShare,
-                                            inputShare: try vdaf.decodeInputShare(helperBytes, aggID: 1))
-                let message = try vdaf.verifierSharesToMessage(ctx: ctx, [l.share, h.share])
-                outShares[0].append(try vdaf.verifyNext(l.state, message: message))
-                outShares[1].append(try vdaf.verifyNext(h.state, message: message))
-                accepted += 1
-            } catch {
-                refused += 1
-            }
+        func run<V: ValidityCircuit>(_ vdaf: Prio3<V>) -> (sums: [UInt64], accepted: Int, refused: Int) {
+            let result = DAPAggregation.aggregate(
+                vdaf, reports: reports, profile: profile, taskID: task.id, task: taskConfig,
+                leader: .init(key: leader.keys, config: leader.config), helper: .init(key: helper.keys, config: helper.config),
+                verifyKey: [UInt8](repeating: 9, count: vdaf.verifyKeySize), tamper: { n, bytes in if n == hosts { bytes[5] ^= 1 } })
+            return (DAPAggregation.unshard(vdaf, result), result.accepted, result.refused)
         }
-        XCTAssertEqual(accepted, hosts, "\(profile)")
-        XCTAssertEqual(refused, 1, "\(profile): the tampered report is refused by verification")
+        let outcome: (sums: [UInt64], accepted: Int, refused: Int)
+        switch try TelemetryMeasurement.vdaf(profile, length: layout.length, chunkLength: TelemetryMeasurement.defaultChunkLength) {
+        case .draft08(let vdaf): outcome = run(vdaf)
+        case .draft20(let vdaf): outcome = run(vdaf)
+        }
+        XCTAssertEqual(outcome.accepted, hosts, "\(profile)")
+        XCTAssertEqual(outcome.refused, 1, "\(profile): the tampered report is refused by verification")
         // The report's time: DAP-09 in seconds rounded to the precision, DAP-18 in its units.
         let now = UInt64(Date().timeIntervalSince1970)
         for report in reports {
@@ -167,7 +152,7 @@ final class DAPEndToEndTests: XCTestCase {
                                                                    profile: profile, taskID: task.id, task: other))
         }
         // The collector: the sum, exact.
-        let sums = vdaf.unshard([vdaf.aggregate(outShares[0]), vdaf.aggregate(outShares[1])]).map { UInt64($0.words.low) }
+        let sums = outcome.sums
         XCTAssertEqual(sums, truth, "\(profile): the sums equal the truth exactly")
         XCTAssertEqual(sums[layout.uptimeStart], UInt64(hosts), "every host in its first hour")
         XCTAssertTrue(log.lines.contains { $0.contains("uploaded a \(profile) report") }, "\(log.lines.prefix(3))")

@@ -1,3 +1,4 @@
+import Primitives
 import SummaryChecks
 import TelemetrySender
 import TelemetryDAP
@@ -47,11 +48,18 @@ final class TelemetryMeasurementTests: XCTestCase {
         let m = TelemetryMeasurement.measurement(big, uptimeSeconds: 7_200, layout: dap, using: &g)
         XCTAssertEqual(m[0..<dap.pairsStart].reduce(0, +), 15)
         XCTAssertEqual(Array(m[dap.uptimeStart...]), [0, 1, 0, 0, 0], "2 h is under a day")
-        let vdaf = try TelemetryMeasurement.vdaf(.dap18, length: dap.length, chunkLength: TelemetryMeasurement.defaultChunkLength)
-        XCTAssertNoThrow(try vdaf.shard([], m, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)))
         var two = m
         two[0] = 2
-        XCTAssertThrowsError(try vdaf.shard([], two, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)), "an entry of 2 is refused")
+        for profile in DAPProfile.all {
+            switch try TelemetryMeasurement.vdaf(profile, length: dap.length, chunkLength: TelemetryMeasurement.defaultChunkLength) {
+            case .draft08(let vdaf):
+                XCTAssertNoThrow(try vdaf.shard([], m, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)))
+                XCTAssertThrowsError(try vdaf.shard([], two, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)), "an entry of 2 is refused")
+            case .draft20(let vdaf):
+                XCTAssertNoThrow(try vdaf.shard([], m, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)))
+                XCTAssertThrowsError(try vdaf.shard([], two, nonce: g.bytes(16), rand: g.bytes(vdaf.randSize)), "an entry of 2 is refused")
+            }
+        }
     }
 
     func testPairsAreThoseAmongTheListedPluginsAtMostSevenOfThem() throws {

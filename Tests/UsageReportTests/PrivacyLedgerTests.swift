@@ -1,3 +1,4 @@
+import Primitives
 import DifferentialPrivacy
 import LocalPrivacy
 import AnonymousSummary

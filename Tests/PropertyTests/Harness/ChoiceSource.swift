@@ -1,3 +1,4 @@
+import Primitives
 import SummaryChecks
 
 /// Where every random choice of a generator comes from, and where it is recorded.
