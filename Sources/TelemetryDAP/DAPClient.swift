@@ -69,99 +69,34 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
         return Array(text.utf8)
     }
 
-    /// One report of `input`, uploaded through `transport`; retried once with fresh
-    /// configurations when the Leader says the configuration is outdated or does not decrypt.
+    /// One report of `input`, uploaded through `transport` (`DAPUploader`).
     public func send(_ input: TelemetryInput, via transport: any TelemetryTransport) async throws -> String {
-        do {
-            return try await attempt(input, transport)
-        } catch is Outdated {
-            try Task.checkCancellation()
-            do {
-                return try await attempt(input, transport)
-            } catch is Outdated {
-                throw TelemetryDeliveryError(description: "upload: the Leader refused the report twice as made with an outdated configuration")
-            }
-        }
+        try await attempt(input, transport)
     }
-
-    func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport) async throws -> DAPHpkeConfigList {
-        if let pinned = role == "leader" ? task.pinnedLeaderConfigs : task.pinnedHelperConfigs { return pinned }
-        let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent(task.profile.hpkeConfigPath)))
-        guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "\(role) hpke_config")) }
-        do {
-            return try DAPHpkeConfigList(decoding: response.body)
-        } catch {
-            throw TelemetryDeliveryError(description: "\(role) hpke_config: not an HpkeConfigList (\(error))")
-        }
-    }
-
-    /// A DAP problem document (RFC 9457) as one line; never its raw text beyond type and detail.
-    static func problem(_ r: TelemetryResponse, _ what: String) -> String {
-        if r.contentType.hasPrefix("application/problem+json"),
-           let object = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] {
-            // Printable ASCII only, cut short: the server's text never adds a line to the host's log.
-            func clean(_ s: String, _ n: Int) -> String { String(String(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }).prefix(n)) }
-            let type = (object["type"] as? String).map { clean($0, 120) } ?? "?"
-            let detail = (object["detail"] as? String).map { clean($0, 200) } ?? ""
-            return "\(what): HTTP \(r.status), problem \(type)" + (detail.isEmpty ? "" : ": \(detail)")
-        }
-        return "\(what): HTTP \(r.status)"
-    }
-
-    struct Outdated: Error {}
 
     private func attempt(_ input: TelemetryInput, _ transport: any TelemetryTransport) async throws -> String {
-        let leaderConfigs = try await configList(task.leader, "leader", transport)
-        try Task.checkCancellation()
-        let helperConfigs = try await configList(task.helper, "helper", transport)
-        try Task.checkCancellation()
-        var rng = SystemRandomNumberGenerator()
-        let profile = task.profile
-        let time = profile.reportTime(unixSeconds: UInt64(max(0, input.unixTime)), timePrecision: task.timePrecision)
-        let report: DAPReport
-        let body: [UInt8]
-        do {
-            switch vdaf {
-            case .draft08(let prio3):
-                report = try DAPReportMaker.makeReport(prio3, measurement: measurement(input), profile: profile, taskID: task.id,
-                                                       task: configuration, time: time,
-                                                       leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
-            case .draft20(let prio3):
-                report = try DAPReportMaker.makeReport(prio3, measurement: measurement(input), profile: profile, taskID: task.id,
-                                                       task: configuration, time: time,
-                                                       leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
-            }
-            body = try DAPUpload.body([report], profile)
-        } catch {
-            throw TelemetryDeliveryError(description: "dap: \(error)")
+        let uploader = DAPUploader(task: task, configuration: configuration)
+        let bytes: Int
+        switch vdaf {
+        case .draft08(let prio3): bytes = try await uploader.upload(prio3, measurement: measurement(input), unixTime: input.unixTime, via: transport)
+        case .draft20(let prio3): bytes = try await uploader.upload(prio3, measurement: measurement(input), unixTime: input.unixTime, via: transport)
         }
-        let url = task.leader.appendingPathComponent("tasks").appendingPathComponent(task.id.base64URL).appendingPathComponent("reports")
-        let response = try await transport.send(TelemetryRequest(method: profile.uploadMethod, url: url, contentType: profile.uploadMediaType, body: body))
-        guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "upload")) }
-        if !response.body.isEmpty, profile.draft == .dap18 {
-            guard let errors = try? DAPUpload.errors(in: response.body) else {
-                throw TelemetryDeliveryError(description: "upload: an answer that is not UploadErrors")
-            }
-            if let first = errors.first {
-                // outdated_config (11), hpke_unknown_config_id (4), hpke_decrypt_error (5): keys changed.
-                if [4, 5, 11].contains(first.error) { throw Outdated() }
-                throw TelemetryDeliveryError(description: "upload: the Leader refused the report (ReportError \(first.error))")
-            }
-        }
-        return "telemetry: uploaded a \(profile) report (\(body.count) bytes) to \(task.leader.absoluteString)"
+        return "telemetry: uploaded a \(task.profile) report (\(bytes) bytes) to \(task.leader.absoluteString)"
     }
 }
 
 /// A deterministic generator from a seed (XofTurboShake128 under this library's tag): the
 /// process's selection, the same at every send.
 struct SeededGenerator: RandomNumberGenerator {
-    private var xof: XofTurboShake128
+    private var xof: XofTurboShake128?
+    private var fallback = SystemRandomNumberGenerator()
     init(seed: [UInt8]) {
-        // A 32-byte seed and a fixed tag: cannot throw.
-        xof = (try? XofTurboShake128(seed: seed, dst: Array("anonymous-summary selection".utf8), binder: []))
-            ?? (try! XofTurboShake128(seed: [UInt8](repeating: 0, count: 32), dst: [], binder: []))
+        // A 32-byte seed and a short fixed tag: XofTurboShake128 refuses neither.
+        xof = try? XofTurboShake128(seed: seed, dst: Array("anonymous-summary selection".utf8), binder: [])
     }
     mutating func next() -> UInt64 {
-        xof.next(8).reduce(0) { $0 << 8 | UInt64($1) }
+        guard var x = xof else { return fallback.next() }
+        defer { xof = x }
+        return x.next(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

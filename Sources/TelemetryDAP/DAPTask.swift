@@ -231,7 +231,7 @@ extension DAPTask {
             throw DAPTaskFileError(file: name, line: node.mark.line, column: node.mark.column,
                                    message: "'\(text)' is not an https URL (http only to a loopback address)")
         }
-        // Paths are joined below the URL: it must end with a slash, as DAP's URLs do.
-        return text.hasSuffix("/") ? url : (URL(string: text + "/") ?? url)
+        // Kept as written: DAP-18 binds the URL's text into every report.
+        return url
     }
 }

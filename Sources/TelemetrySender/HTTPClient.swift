@@ -13,7 +13,11 @@ final class HTTPClient: @unchecked Sendable {
     let session: URLSession
     private let router = Router()
 
-    init(userAgent: String, timeout: Duration) {
+    /// Plain http to any host (the interop test client's containers); https or loopback otherwise.
+    let plainHTTP: Bool
+
+    init(userAgent: String, timeout: Duration, allowingPlainHTTP: Bool = false) {
+        plainHTTP = allowingPlainHTTP
         self.userAgent = userAgent
         exactTimeout = timeout
         self.timeout = TelemetryHeaders.foundationTimeout(timeout)
@@ -114,7 +118,9 @@ final class HTTPClient: @unchecked Sendable {
     }
 
     func send(method: String, url: URL, contentType: String?, body: [UInt8]) async throws -> Response {
-        do { try TelemetryConfiguration.check(url) } catch { throw TelemetryDeliveryError(description: error.description) }
+        if !(plainHTTP && url.scheme?.lowercased() == "http") {
+            do { try TelemetryConfiguration.check(url) } catch { throw TelemetryDeliveryError(description: error.description) }
+        }
         guard TelemetryConfiguration.isValidUserAgent(userAgent) else {
             throw TelemetryDeliveryError(description: "the user agent is not printable ASCII (1 to 256 characters)")
         }

@@ -1,0 +1,102 @@
+import DAP
+import Foundation
+import HPKE
+import TelemetrySender
+import VDAF
+
+/// A DAP client for one task: fetches each aggregator's HPKE configuration list through the
+/// transport (or takes the task file's pinned ones), makes a report of a measurement and uploads
+/// it to the Leader with the task's protocol (DAP-09: `PUT …/reports`, one `Report`; DAP-18:
+/// `POST …/reports`, an `UploadRequest`). Any 2xx is success (Janus 0.7 answers 200 where
+/// DAP-09 says 201). When the Leader says a configuration is outdated or does not decrypt, the
+/// configurations are fetched again and the report made again, once. Used by the telemetry
+/// (`DAPTelemetry`) and the interop test client, for any Prio3 VDAF.
+public struct DAPUploader: Sendable {
+    public let task: DAPTask
+    let configuration: DAPTaskConfiguration?
+
+    public init(task: DAPTask) throws(DAPTaskFileError) {
+        self.task = task
+        configuration = try task.configuration()
+    }
+
+    init(task: DAPTask, configuration: DAPTaskConfiguration?) {
+        self.task = task
+        self.configuration = configuration
+    }
+
+    /// Uploads one report of `measurement` made at `unixTime`; returns the upload's size in bytes.
+    @discardableResult
+    public func upload<V: ValidityCircuit>(_ vdaf: Prio3<V>, measurement: V.Measurement, unixTime: Int64,
+                                           via transport: any TelemetryTransport) async throws -> Int {
+        do {
+            return try await attempt(vdaf, measurement, unixTime, transport)
+        } catch is Outdated {
+            try Task.checkCancellation()
+            do {
+                return try await attempt(vdaf, measurement, unixTime, transport)
+            } catch is Outdated {
+                throw TelemetryDeliveryError(description: "upload: the Leader refused the report twice as made with an outdated configuration")
+            }
+        }
+    }
+
+    struct Outdated: Error {}
+
+    func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport) async throws -> DAPHpkeConfigList {
+        if let pinned = role == "leader" ? task.pinnedLeaderConfigs : task.pinnedHelperConfigs { return pinned }
+        let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent(task.profile.hpkeConfigPath)))
+        guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "\(role) hpke_config")) }
+        do {
+            return try DAPHpkeConfigList(decoding: response.body)
+        } catch {
+            throw TelemetryDeliveryError(description: "\(role) hpke_config: not an HpkeConfigList (\(error))")
+        }
+    }
+
+    /// A DAP problem document (RFC 9457) as one line; never its raw text beyond type and detail.
+    static func problem(_ r: TelemetryResponse, _ what: String) -> String {
+        if r.contentType.hasPrefix("application/problem+json"),
+           let object = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] {
+            // Printable ASCII only, cut short: the server's text never adds a line to the host's log.
+            func clean(_ s: String, _ n: Int) -> String { String(String(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }).prefix(n)) }
+            let type = (object["type"] as? String).map { clean($0, 120) } ?? "?"
+            let detail = (object["detail"] as? String).map { clean($0, 200) } ?? ""
+            return "\(what): HTTP \(r.status), problem \(type)" + (detail.isEmpty ? "" : ": \(detail)")
+        }
+        return "\(what): HTTP \(r.status)"
+    }
+
+    private func attempt<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ measurement: V.Measurement, _ unixTime: Int64,
+                                             _ transport: any TelemetryTransport) async throws -> Int {
+        let leaderConfigs = try await configList(task.leader, "leader", transport)
+        try Task.checkCancellation()
+        let helperConfigs = try await configList(task.helper, "helper", transport)
+        try Task.checkCancellation()
+        var rng = SystemRandomNumberGenerator()
+        let profile = task.profile
+        let time = profile.reportTime(unixSeconds: UInt64(max(0, unixTime)), timePrecision: task.timePrecision)
+        let body: [UInt8]
+        do {
+            let report = try DAPReportMaker.makeReport(vdaf, measurement: measurement, profile: profile, taskID: task.id, task: configuration,
+                                                       time: time, leaderConfigs: leaderConfigs, helperConfigs: helperConfigs, using: &rng)
+            body = try DAPUpload.body([report], profile)
+        } catch {
+            throw TelemetryDeliveryError(description: "dap: \(error)")
+        }
+        let url = task.leader.appendingPathComponent("tasks").appendingPathComponent(task.id.base64URL).appendingPathComponent("reports")
+        let response = try await transport.send(TelemetryRequest(method: profile.uploadMethod, url: url, contentType: profile.uploadMediaType, body: body))
+        guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "upload")) }
+        if !response.body.isEmpty, profile.draft == .dap18 {
+            guard let errors = try? DAPUpload.errors(in: response.body) else {
+                throw TelemetryDeliveryError(description: "upload: an answer that is not UploadErrors")
+            }
+            if let first = errors.first {
+                // outdated_config (11), hpke_unknown_config_id (4), hpke_decrypt_error (5): keys changed.
+                if [4, 5, 11].contains(first.error) { throw Outdated() }
+                throw TelemetryDeliveryError(description: "upload: the Leader refused the report (ReportError \(first.error))")
+            }
+        }
+        return body.count
+    }
+}
