@@ -152,7 +152,7 @@ extension DAPTask {
         }
         let precision = try Self.number(try Self.field(object, "time_precision", root, name), name, max: 1 << 40, min: 1)
         self.init(profile: profile, id: id, leader: leader, helper: helper, vdaf: vdaf, timePrecision: precision)
-        var known: Set<String> = ["protocol", "task_id", "leader", "helper", "vdaf", "time_precision", "hpke_configs", "ohttp"]
+        var known: Set<String> = ["protocol", "task_id", "leader", "helper", "vdaf", "time_precision", "hpke_configs"]
         if profile == .dap18 {
             known.formUnion(["min_batch_size", "task_info", "batch_mode"])
             minBatchSize = try Self.number(try Self.field(object, "min_batch_size", root, name), name, max: UInt64.max, min: 1)
