@@ -73,10 +73,10 @@ let package = Package(
         // Tests by layer: each target's tests depend on it and what it depends on; the command
         // line's (which run the built tool) are apart.
         .target(name: "TestSupport", path: "Tests/Support"),
-        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "SummaryChecks", "TestSupport"]),
         .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "Primitives", "SummaryChecks", "TestSupport"]),
         .testTarget(name: "LocalPrivacyTests", dependencies: ["LocalPrivacy", "AnonymousSummary", "Primitives", "SummaryChecks", "TestSupport"]),
-        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Primitives"]),
+        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Primitives", "SummaryChecks"]),
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "Primitives", "DifferentialPrivacy", "LocalPrivacy", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "SummaryChecks", "TestSupport"]),
         .testTarget(name: "HPKETests", dependencies: ["HPKE", "Primitives", "TestSupport"]),

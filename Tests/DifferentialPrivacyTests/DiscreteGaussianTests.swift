@@ -1,9 +1,7 @@
 @testable import DifferentialPrivacy
 import Primitives
-import AnonymousSummary
-import Foundation
 import SummaryChecks
-@testable import UsageReport
+import Foundation
 import XCTest
 
 /// The sampler against the discrete Gaussian's own probabilities, and the slow (big-number) path

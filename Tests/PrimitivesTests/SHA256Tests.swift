@@ -1,8 +1,7 @@
 import Primitives
 import TestSupport
-import AnonymousSummary
-import Foundation
 import SummaryChecks
+import Foundation
 import XCTest
 
 /// SHA-256, HMAC-SHA256 and HKDF-SHA256 against their published vectors.
