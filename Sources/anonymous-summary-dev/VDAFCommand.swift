@@ -2,6 +2,7 @@ import Foundation
 import VDAF
 import DAP
 import TelemetryDAP
+import CommandLineSupport
 
 /// `anonymous-summary vdaf run [--vdaf NAME] FILE|-`: completes a Prio3 test vector.
 ///
