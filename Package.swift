@@ -59,9 +59,20 @@ let package = Package(
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary", "LocalPrivacy"]),
         // The telemetry measurement for a DAP task and its uploader, on the sender's seam and clock.
         .target(name: "TelemetryDAP", dependencies: ["TelemetrySender", "DAP", "VDAF", "HPKE", "AnonymousSummary"]),
-        // The command-line tool: prints exactly what would be sent.
+        // What both executables' command lines share: the table's types (CommandSpec, OptionSpec),
+        // the parser, exit codes and failures, reading inputs (Foundation; AnonymousSummary for the
+        // input limit). Not a product.
+        .target(name: "CommandLineSupport", dependencies: ["AnonymousSummary"]),
+        // The users' command-line tool: prints exactly what would be sent, sends it, reports on it.
         .executableTarget(name: "anonymous-summary", dependencies: [
-            "AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy", "UsageReport", "TelemetrySender", "TelemetryDAP",
+            "CommandLineSupport", "AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy", "UsageReport", "TelemetrySender",
+            "TelemetryDAP", "VDAF", "DAP", "Primitives"]),
+        // The developers' commands (bench, prio3-bench, dp-simulate, ldp-simulate, vdaf, hpke): the
+        // measuring loops behind Scripts/ and the outside checks. Not a declared product, so a package
+        // that depends on this one never sees it; in this package `swift build` builds it and
+        // `swift run anonymous-summary-dev` runs it (SwiftPM makes a product of every root executable).
+        .executableTarget(name: "anonymous-summary-dev", dependencies: [
+            "CommandLineSupport", "AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy", "UsageReport", "TelemetryDAP",
             "VDAF", "DAP", "HPKE", "Primitives"]),
         // The invariants every input must keep (no crash, bounded, payload closed and anonymous),
         // shared by the libFuzzer target, `Scripts/fuzz replay` and the corpus replay in `swift test`.
@@ -84,6 +95,6 @@ let package = Package(
         .testTarget(name: "VDAFTests", dependencies: ["VDAF", "Primitives", "SummaryChecks", "TestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "TelemetryDAP", "AnonymousSummary", "LocalPrivacy", "VDAF", "DAP",
                                                                  "HPKE", "UsageReport", "SummaryChecks", "TestSupport", "Primitives"]),
-        .testTarget(name: "CLITests", dependencies: ["anonymous-summary", "AnonymousSummary", "Primitives", "LocalPrivacy", "UsageReport", "DifferentialPrivacy", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["anonymous-summary", "anonymous-summary-dev", "CommandLineSupport", "AnonymousSummary", "Primitives", "LocalPrivacy", "UsageReport", "DifferentialPrivacy", "TestSupport"]),
     ]
 )

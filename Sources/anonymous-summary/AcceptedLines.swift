@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineSupport
 
 /// `report --accepted FILE`: the lines the report accepted, byte for byte as read, each ended by
 /// a `\n`, in the order read, so that a SQL engine (`schema/report.sql`) can be loaded with

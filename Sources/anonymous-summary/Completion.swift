@@ -1,3 +1,4 @@
+import CommandLineSupport
 /// `anonymous-summary completion bash|zsh|fish`: a completion script for the shell, generated
 /// from `CommandTable`, so it offers exactly the commands, verbs, options and values the parser
 /// accepts.

@@ -7,6 +7,7 @@ import VDAF
 import DAP
 import TelemetryDAP
 import UsageReport
+import CommandLineSupport
 
 /// `anonymous-summary dap-counts FILE|-`: a DAP collection's aggregate result into the counts
 /// file that `report --counts` releases with differential privacy.

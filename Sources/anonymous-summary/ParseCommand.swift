@@ -2,6 +2,7 @@ import AnonymousSummary
 import LocalPrivacy
 import DifferentialPrivacy
 import Primitives
+import CommandLineSupport
 
 /// `anonymous-summary parse [--strings] FILE|-`: the document as JSON, one line per document,
 /// so anyone can see exactly how a config was read.

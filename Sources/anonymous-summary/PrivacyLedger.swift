@@ -4,6 +4,7 @@ import DifferentialPrivacy
 import Primitives
 import Foundation
 import UsageReport
+import CommandLineSupport
 
 /// A counts file read strictly: the shape of `schema/report-counts.schema.json` and nothing else.
 struct CountsFile {

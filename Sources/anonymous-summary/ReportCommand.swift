@@ -4,6 +4,7 @@ import DifferentialPrivacy
 import Primitives
 import Foundation
 import UsageReport
+import CommandLineSupport
 
 /// `anonymous-summary report`: collected payloads (or exact counts made elsewhere) into plugin
 /// frequencies and pairings, released with differential privacy unless the operator asks for

@@ -8,6 +8,7 @@ import TelemetrySender
 import VDAF
 import DAP
 import TelemetryDAP
+import CommandLineSupport
 
 /// The tool's own telemetry settings, as a host would declare them. The tool has no endpoint
 /// of its own: `send` takes one on the command line.

@@ -7,6 +7,7 @@ import VDAF
 import DAP
 import TelemetryDAP
 import TelemetrySender
+import CommandLineSupport
 
 /// The configs named on a command line: main configs, resource files (`-r`), and folders of
 /// stream configs (streams mode), as a host would read them.

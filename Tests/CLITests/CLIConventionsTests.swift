@@ -9,16 +9,19 @@ import XCTest
 /// output, sysexits, `--option=value`, values that cannot work refused at once, errors in words,
 /// one description of the command line behind the help, the docs and the completion scripts.
 extension CLITests {
-    /// Every command, developers' commands included.
-    static let everyCommand = ["summarise", "explain", "parse", "schema", "secret", "status", "send", "report",
-                               "dap-counts", "vdaf", "hpke", "completion", "bench", "prio3-bench", "dp-simulate", "ldp-simulate"]
-    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate"]
+    /// The users' commands, in anonymous-summary.
+    static let usersCommands = ["summarise", "explain", "parse", "schema", "secret", "status", "send", "report",
+                                "dap-counts", "completion"]
+    /// The developers' commands, in anonymous-summary-dev.
+    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke"]
+    /// Every command, with the executable it is in.
+    static let everyCommand = usersCommands.map { (tool: users, command: $0) } + developersCommands.map { (tool: developers, command: $0) }
 
     /// Runs the tool and stops it after `seconds` if it has not finished (status -1 then): a
     /// command that should refuse its arguments at once must not hang the test when it does not.
-    func runBriefly(_ arguments: [String], seconds: Double = 10) throws -> Run {
+    func runBriefly(_ arguments: [String], seconds: Double = 10, tool name: String = CLITests.users) throws -> Run {
         let process = Process()
-        process.executableURL = try tool
+        process.executableURL = try executable(name)
         process.arguments = arguments
         process.currentDirectoryURL = TestPaths.repositoryRoot
         var env = ProcessInfo.processInfo.environment
@@ -39,6 +42,9 @@ extension CLITests {
         process.waitUntilExit()
         outPipe.fileHandleForReading.readabilityHandler = nil
         errPipe.fileHandleForReading.readabilityHandler = nil
+        // What the handlers had not read when the process ended.
+        out.append(outPipe.fileHandleForReading.readDataToEndOfFile())
+        err.append(errPipe.fileHandleForReading.readDataToEndOfFile())
         return Run(status: finished ? process.terminationStatus : -1, stdout: out.text, stderr: err.text)
     }
 
@@ -53,32 +59,55 @@ extension CLITests {
     }
 
     func testEveryCommandsHelpIsOnStandardOutputWithStatus0() throws {
-        for command in Self.everyCommand {
+        for (tool, command) in Self.everyCommand {
             for flag in ["--help", "-h"] {
-                let r = try run([command, flag])
+                let r = try run([command, flag], tool: tool)
                 XCTAssertEqual(r.status, 0, "\(command) \(flag): \(r.stderr)")
-                XCTAssertTrue(r.stdout.hasPrefix("usage: anonymous-summary \(command)"), "\(command) \(flag): \(r.stdout)")
+                XCTAssertTrue(r.stdout.hasPrefix("usage: \(tool) \(command)"), "\(command) \(flag): \(r.stdout)")
                 XCTAssertEqual(r.stderr, "", "\(command) \(flag)")
             }
         }
-        for arguments in [["hpke", "seal", "--help"], ["hpke", "keypair", "-h"], ["vdaf", "run", "--help"], ["help", "report"]] {
-            let r = try run(arguments)
+        for (tool, arguments) in [(Self.developers, ["hpke", "seal", "--help"]), (Self.developers, ["hpke", "keypair", "-h"]),
+                                  (Self.developers, ["vdaf", "run", "--help"]), (Self.users, ["help", "report"]),
+                                  (Self.developers, ["help", "bench"])] {
+            let r = try run(arguments, tool: tool)
             XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
-            XCTAssertTrue(r.stdout.hasPrefix("usage: anonymous-summary \(arguments[0] == "help" ? arguments[1] : arguments[0])"), "\(arguments): \(r.stdout)")
+            XCTAssertTrue(r.stdout.hasPrefix("usage: \(tool) \(arguments[0] == "help" ? arguments[1] : arguments[0])"), "\(arguments): \(r.stdout)")
         }
-        for flag in ["--version", "-V"] {
-            let r = try run([flag])
-            XCTAssertEqual(r.status, 0, flag)
-            XCTAssertEqual(r.stdout, "anonymous-summary \(AnonymousSummaryVersion.string)\n", flag)
+        for tool in [Self.users, Self.developers] {
+            for flag in ["--version", "-V"] {
+                let r = try run([flag], tool: tool)
+                XCTAssertEqual(r.status, 0, flag)
+                XCTAssertEqual(r.stdout, "\(tool) \(AnonymousSummaryVersion.string)\n", flag)
+            }
         }
-        // The top-level help names every command; developers' commands in a section of their own, last.
+        // Each top-level help lists its own commands; the users' names the developers' tool and its commands.
         let top = try run(["--help"])
         XCTAssertEqual(top.status, 0)
-        let section = try XCTUnwrap(top.stdout.range(of: "developers' commands"), top.stdout)
-        for command in Self.everyCommand {
-            let at = try XCTUnwrap(top.stdout.range(of: "\n  \(command) "), "\(command) in \(top.stdout)")
-            XCTAssertEqual(at.lowerBound > section.lowerBound, Self.developersCommands.contains(command), command)
+        let devTop = try runDev(["--help"])
+        XCTAssertEqual(devTop.status, 0)
+        for (tool, command) in Self.everyCommand {
+            XCTAssertEqual(top.stdout.contains("\n  \(command) "), tool == Self.users, "\(command) in \(top.stdout)")
+            XCTAssertEqual(devTop.stdout.contains("\n  \(command) "), tool == Self.developers, "\(command) in \(devTop.stdout)")
         }
+        XCTAssertTrue(top.stdout.contains("anonymous-summary-dev has the developers' commands (\(Self.developersCommands.joined(separator: ", ")))"),
+                      top.stdout)
+    }
+
+    /// A developers' command typed to the users' tool is a usage error that says where it is, not an unknown command.
+    func testADevelopersCommandInTheUsersToolSaysWhereItIs() throws {
+        for command in Self.developersCommands {
+            for arguments in [[command, "--help"], ["help", command]] {
+                let r = try run(arguments)
+                XCTAssertEqual(r.status, 64, "\(arguments)")
+                XCTAssertEqual(r.stdout, "", "\(arguments)")
+                XCTAssertTrue(r.stderr.hasPrefix("\(command) is a developers' command, in anonymous-summary-dev: swift run anonymous-summary-dev \(command) "),
+                              "\(arguments): \(r.stderr)")
+            }
+        }
+        let dev = try runDev(["summarise", "Examples/telemetry-docs.yaml"])
+        XCTAssertEqual(dev.status, 64)
+        XCTAssertTrue(dev.stderr.hasPrefix("unknown command 'summarise'"), dev.stderr)
     }
 
     func testOptionEqualsValueIsAcceptedEverywhere() throws {
@@ -102,29 +131,29 @@ extension CLITests {
     }
 
     func testExitStatusesFollowSysexitsAndErrorsAreInWords() throws {
-        let pair = try run(["hpke", "keypair"])
+        let pair = try runDev(["hpke", "keypair"])
         XCTAssertEqual(pair.status, 0, pair.stderr)
         let keys = pair.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         XCTAssertEqual(keys.count, 2)
         let seal = ["hpke", "seal", "--aead", "aes128gcm", "--plaintext", "00"]
         // Values on the command line that cannot work: usage (64), in words, naming the option.
         for (key, why) in [("zz", "not hex"), (String(repeating: "ab", count: 31), "31 bytes"), (String(repeating: "00", count: 32), "a low-order point")] {
-            let r = try run(seal + ["--public-key", key])
+            let r = try runDev(seal + ["--public-key", key])
             XCTAssertEqual(r.status, 64, "\(why): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("--public-key"), "\(why): \(r.stderr)")
             assertInWords(r.stderr, "hpke seal, \(why)")
         }
-        XCTAssertEqual(try run(["hpke", "frobnicate"]).status, 64)
-        XCTAssertEqual(try run(["vdaf", "frobnicate", "-"]).status, 64)
+        XCTAssertEqual(try runDev(["hpke", "frobnicate"]).status, 64)
+        XCTAssertEqual(try runDev(["vdaf", "frobnicate", "-"]).status, 64)
         // A ciphertext that does not open is data (65), said in words.
-        let open = try run(["hpke", "open", "--aead", "chacha20poly1305", "--private-key", keys[0], "--enc", keys[1],
+        let open = try runDev(["hpke", "open", "--aead", "chacha20poly1305", "--private-key", keys[0], "--enc", keys[1],
                             "--ciphertext", String(repeating: "00", count: 20)])
         XCTAssertEqual(open.status, 65, open.stderr)
         assertInWords(open.stderr, "hpke open")
         // A vector whose inputs do not fit the variant: data, in words.
         let vector = #"{"shares": 2, "length": 4, "max_weight": 2, "chunk_length": 2, "ctx": "", "verify_key": "00", "agg_param": "","#
             + #" "reports": [{"measurement": [true, false, false, false], "nonce": "00", "rand": "00"}]}"#
-        let vdaf = try run(["vdaf", "run", "--vdaf", "Prio3MultihotCountVec", "-"], stdin: vector)
+        let vdaf = try runDev(["vdaf", "run", "--vdaf", "Prio3MultihotCountVec", "-"], stdin: vector)
         XCTAssertEqual(vdaf.status, 65, vdaf.stderr)
         assertInWords(vdaf.stderr, "vdaf run")
         // A counts file that is not JSON: data, without Foundation's generic sentence.
@@ -157,7 +186,7 @@ extension CLITests {
                           ["dp-simulate", "--max-plugins", "1", empty],
                           ["ldp-simulate", "--epsilon", "1", "--instances", "10", "--trials", "0"],
                           ["ldp-simulate", "--epsilon", "1", "--instances", "10", "--seed", "-3"]] {
-            let r = try runBriefly(arguments)
+            let r = try runBriefly(arguments, tool: arguments[0] == "send" ? Self.users : Self.developers)
             XCTAssertEqual(r.status, 64, "\(arguments): \(r.stderr)")
             XCTAssertEqual(r.stdout, "", "\(arguments)")
             assertInWords(r.stderr, "\(arguments)")
@@ -192,8 +221,8 @@ extension CLITests {
     }
 
     /// The options each command's help shows, from its usage lines (up to the first blank line).
-    func optionsInHelp(_ command: String) throws -> (usage: [String], options: Set<String>) {
-        let r = try run([command, "--help"])
+    func optionsInHelp(_ command: String, tool: String = CLITests.users) throws -> (usage: [String], options: Set<String>) {
+        let r = try run([command, "--help"], tool: tool)
         XCTAssertEqual(r.status, 0, command)
         let block = String(r.stdout.components(separatedBy: "\n\n")[0])
         let lines = block.split(separator: "\n").map { $0.replacingOccurrences(of: "usage: ", with: "").trimmingCharacters(in: .whitespaces) }
@@ -206,17 +235,19 @@ extension CLITests {
         return Set(regex.matches(in: text, range: range).compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } })
     }
 
-    /// docs/library.md's synopsis of the tool names, for each command, every option its help shows.
+    /// docs/library.md's synopsis of the tools names, for each command, every option its help shows.
     func testTheDocsSynopsisHasEveryOptionOfEveryCommand() throws {
         let docs = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("docs/library.md"), encoding: .utf8)
         let synopsis = try XCTUnwrap(docs.components(separatedBy: "# The command-line tool").last)
-        for command in Self.everyCommand {
-            let help = try optionsInHelp(command)
+        for (tool, command) in Self.everyCommand {
+            let help = try optionsInHelp(command, tool: tool)
             // The doc's lines for this command: from `anonymous-summary COMMAND` to the next synopsis or the block's end.
             var found = "", inside = false
             for line in synopsis.split(separator: "\n", omittingEmptySubsequences: false) {
                 let text = line.trimmingCharacters(in: .whitespaces)
-                if text.hasPrefix("anonymous-summary ") { inside = text.hasPrefix("anonymous-summary \(command) ") || text == "anonymous-summary \(command)" }
+                if text.hasPrefix("anonymous-summary ") || text.hasPrefix("anonymous-summary-dev ") {
+                    inside = text.hasPrefix("\(tool) \(command) ") || text == "\(tool) \(command)"
+                }
                 else if text.isEmpty || text.hasPrefix("```") { inside = false }
                 if inside { found += text + "\n" }
             }
@@ -226,14 +257,18 @@ extension CLITests {
         }
     }
 
-    /// `completion bash|zsh|fish` prints a script naming every command and every option.
+    /// `completion bash|zsh|fish` prints a script naming every users' command and every option,
+    /// and no developers' command (they are not in this tool).
     func testCompletionScriptsNameEveryCommandAndOption() throws {
         var options: [String: Set<String>] = [:]
-        for command in Self.everyCommand { options[command] = try optionsInHelp(command).options }
+        for command in Self.usersCommands { options[command] = try optionsInHelp(command).options }
         for shell in ["bash", "zsh", "fish"] {
             let r = try run(["completion", shell])
             XCTAssertEqual(r.status, 0, "\(shell): \(r.stderr)")
-            for command in Self.everyCommand {
+            for command in Self.developersCommands {
+                XCTAssertNil(r.stdout.range(of: #"(?<![\w-])"# + command + #"(?![\w-])"#, options: .regularExpression), "\(shell): \(command)")
+            }
+            for command in Self.usersCommands {
                 XCTAssertTrue(r.stdout.contains(command), "\(shell): \(command)")
                 for option in options[command] ?? [] {
                     let spelled = shell != "fish" ? option : option.hasPrefix("--") ? "-l \(option.dropFirst(2))" : "-s \(option.dropFirst())"

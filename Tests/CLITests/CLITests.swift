@@ -15,26 +15,35 @@ final class CLITests: XCTestCase {
         var stderr: String
     }
 
-    /// The built `anonymous-summary` beside the test bundle.
-    var tool: URL {
-        get throws {
-            let starts = [Bundle.main.bundleURL, Bundle(for: CLITests.self).bundleURL,
-                          URL(fileURLWithPath: CommandLine.arguments.first ?? ".")]
-            for start in starts {
-                var dir = start.deletingLastPathComponent()
-                for _ in 0..<3 {
-                    let candidate = dir.appendingPathComponent("anonymous-summary")
-                    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-                    dir = dir.deletingLastPathComponent()
-                }
+    /// The two executables: the users' tool and the developers'.
+    static let users = "anonymous-summary", developers = "anonymous-summary-dev"
+
+    /// The built executable `name` beside the test bundle.
+    func executable(_ name: String) throws -> URL {
+        let starts = [Bundle.main.bundleURL, Bundle(for: CLITests.self).bundleURL,
+                      URL(fileURLWithPath: CommandLine.arguments.first ?? ".")]
+        for start in starts {
+            var dir = start.deletingLastPathComponent()
+            for _ in 0..<3 {
+                let candidate = dir.appendingPathComponent(name)
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                dir = dir.deletingLastPathComponent()
             }
-            throw XCTSkip("the anonymous-summary executable was not built beside the tests")
         }
+        throw XCTSkip("the \(name) executable was not built beside the tests")
     }
 
-    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// The built users' tool.
+    var tool: URL { get throws { try executable(Self.users) } }
+
+    /// Runs the developers' tool.
+    func runDev(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        try run(arguments, stdin: stdin, tool: Self.developers)
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], tool name: String = CLITests.users) throws -> Run {
         let process = Process()
-        process.executableURL = try tool
+        process.executableURL = try executable(name)
         process.arguments = arguments
         process.currentDirectoryURL = TestPaths.repositoryRoot
         var env = ProcessInfo.processInfo.environment
@@ -645,13 +654,13 @@ extension CLITests {
             let path = temporaryPath(name)
             defer { try? FileManager.default.removeItem(atPath: path) }
             try JSONSerialization.data(withJSONObject: inputs).write(to: URL(fileURLWithPath: path))
-            let r = try run(["vdaf", "run", "--vdaf", "Prio3MultihotCountVec", path])
+            let r = try runDev(["vdaf", "run", "--vdaf", "Prio3MultihotCountVec", path])
             XCTAssertEqual(r.status, 0, r.stderr)
             let completed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? NSDictionary)
             XCTAssertEqual(completed, official as NSDictionary, name)
         }
-        XCTAssertEqual(try run(["vdaf", "run", "-"], stdin: "{}").status, 64, "no variant named")
-        XCTAssertEqual(try run(["vdaf", "run", "--vdaf", "Prio3Count", "-"], stdin: "[1]").status, 65)
+        XCTAssertEqual(try runDev(["vdaf", "run", "-"], stdin: "{}").status, 64, "no variant named")
+        XCTAssertEqual(try runDev(["vdaf", "run", "--vdaf", "Prio3Count", "-"], stdin: "[1]").status, 65)
     }
 
     /// `--draft 08`: draft 08's vectors (copied in Tests/VDAFTests/Vectors/vdaf-08), stripped to
@@ -665,12 +674,12 @@ extension CLITests {
             let path = temporaryPath(name)
             defer { try? FileManager.default.removeItem(atPath: path) }
             try JSONSerialization.data(withJSONObject: inputs).write(to: URL(fileURLWithPath: path))
-            let r = try run(["vdaf", "run", "--draft", "08", "--vdaf", String(name.prefix { $0 != "_" }), path])
+            let r = try runDev(["vdaf", "run", "--draft", "08", "--vdaf", String(name.prefix { $0 != "_" }), path])
             XCTAssertEqual(r.status, 0, r.stderr)
             let completed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? NSDictionary)
             XCTAssertEqual(completed, official as NSDictionary, name)
         }
-        XCTAssertEqual(try run(["vdaf", "run", "--draft", "08", "--vdaf", "Prio3MultihotCountVec", "-"], stdin: "{}").status, 64,
+        XCTAssertEqual(try runDev(["vdaf", "run", "--draft", "08", "--vdaf", "Prio3MultihotCountVec", "-"], stdin: "{}").status, 64,
                        "a draft-20 variant under draft 08")
     }
 }

@@ -4,11 +4,12 @@ import DifferentialPrivacy
 import Primitives
 import Foundation
 import UsageReport
+import CommandLineSupport
 
-/// `anonymous-summary ldp-simulate`: the measuring loop behind `Scripts/ldp-accuracy`. Not part
-/// of the user-facing tool. Simulates populations, randomizes their bits with the mechanism's
-/// own `report(_:uniform:)`, estimates with the report's `LDPEstimator`, and prints one JSON
-/// line: the mean 95% half-width, the coverage and the mean error, for a plugin and a pair.
+/// `anonymous-summary-dev ldp-simulate`: the measuring loop behind `Scripts/ldp-accuracy`.
+/// Simulates populations, randomizes their bits with the mechanism's own `report(_:uniform:)`,
+/// estimates with the report's `LDPEstimator`, and prints one JSON line: the mean 95% half-width,
+/// the coverage and the mean error, for a plugin and a pair.
 /// The truth is the distribution the instances are drawn from (10%, 5%), so coverage here also
 /// counts the sampling of the population; with --corpus it is the drawn population's own share.
 ///

@@ -2,8 +2,9 @@ import Foundation
 import VDAF
 import DAP
 import TelemetryDAP
+import CommandLineSupport
 
-/// `anonymous-summary vdaf run [--vdaf NAME] FILE|-`: completes a Prio3 test vector.
+/// `anonymous-summary-dev vdaf run [--vdaf NAME] FILE|-`: completes a Prio3 test vector.
 ///
 /// Reads a document in the official vector format (draft-irtf-cfrg-vdaf-20, "Test Vectors")
 /// holding only the inputs: the instance's parameters (`shares`, and `length`, `chunk_length`,

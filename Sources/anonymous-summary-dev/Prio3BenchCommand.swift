@@ -7,10 +7,11 @@ import HPKE
 import VDAF
 import DAP
 import TelemetryDAP
+import CommandLineSupport
 
-/// `anonymous-summary prio3-bench [--seconds S]`: the telemetry's Prio3 operations, timed, one
+/// `anonymous-summary-dev prio3-bench [--seconds S]`: the telemetry's Prio3 operations, timed, one
 /// JSON line: per operation the runs a second and the microseconds a run, and the report sizes.
-/// Behind `Scripts/bench prio3`; not part of the user-facing tool.
+/// Behind `Scripts/bench prio3`.
 enum Prio3BenchCommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let flags = try CLI.parse(arguments, CommandTable.prio3Bench).flags

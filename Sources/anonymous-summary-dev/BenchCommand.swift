@@ -3,12 +3,10 @@ import LocalPrivacy
 import DifferentialPrivacy
 import Primitives
 import Foundation
+import CommandLineSupport
 
-/// `anonymous-summary bench [--summarise] [--seconds S] [--once] FILE`: the measuring loop
-/// behind `Scripts/bench`. Parses FILE (or, with `--summarise`, parses, walks and encodes
-/// its payload) repeatedly for about S seconds (at least 3 runs) and prints one JSON line
-/// with the input size, the runs' median and best throughput, and the peak resident memory
-/// of the process before and after. Not part of the user-facing tool.
+/// `anonymous-summary-dev bench`: the measuring loop behind `Scripts/bench` (its options and
+/// output: `CommandTable.bench`).
 enum BenchCommand {
     static var usage: String { CommandTable.bench.help }
 

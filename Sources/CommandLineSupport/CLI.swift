@@ -1,11 +1,8 @@
 import AnonymousSummary
-import LocalPrivacy
-import DifferentialPrivacy
-import Primitives
 import Foundation
 
 /// Exit codes, as in BSD's sysexits.h, so scripts can tell a bad config from a bad call.
-enum ExitCode: Int32 {
+package enum ExitCode: Int32 {
     case ok = 0
     case usage = 64
     case dataError = 65
@@ -14,20 +11,25 @@ enum ExitCode: Int32 {
 }
 
 /// A failure that ends the command with a message on standard error.
-struct CLIFailure: Error {
-    var code: ExitCode
-    var message: String
+package struct CLIFailure: Error {
+    package var code: ExitCode
+    package var message: String
+
+    package init(code: ExitCode, message: String) {
+        self.code = code
+        self.message = message
+    }
 }
 
-enum CLI {
-    static func printError(_ message: String) {
+package enum CLI {
+    package static func printError(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
     /// The bytes of `path`, or of standard input for `-`, read only up to `limit` bytes: a file
     /// over the limit is refused from its size, unread, and standard input after `limit` + 1
     /// bytes, so refusing a huge input costs no memory (`FILE:1:1: …`, exit 65).
-    static func readInput(_ path: String, limit: Int = YAMLLimits.default.maxInputBytes) throws(CLIFailure) -> [UInt8] {
+    package static func readInput(_ path: String, limit: Int = YAMLLimits.default.maxInputBytes) throws(CLIFailure) -> [UInt8] {
         func tooLarge(_ size: String, unread: Bool = true) -> CLIFailure {
             CLIFailure(code: .dataError, message: "\(displayName(path)):1:1: input is \(size) bytes, more than the limit of \(limit)"
                        + (unread ? " (refused unread)" : " (reading stopped there)"))
@@ -76,23 +78,66 @@ enum CLI {
         return bytes
     }
 
+    /// Reads `path` (standard input for `-`) a megabyte at a time, giving each piece to `body`:
+    /// a file of any size in constant memory.
+    package static func readChunks(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(CLIFailure) {
+        let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
+        guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Foundation.read(fd, buffer.baseAddress, chunk)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIFailure(code: .noInput, message: "\(displayName(path)): read failed (errno \(errno))")
+            }
+            if n == 0 { return }
+            body(UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n))
+        }
+    }
+
+    /// `text` as bytes, two hex digits each (either case); nil if it is not hex.
+    package static func bytes(hex text: String) -> [UInt8]? {
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            case 0x41...0x46: c - 0x41 + 10
+            default: nil
+            }
+        }
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let hi = nibble(digits[i]), let lo = nibble(digits[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+
     /// Bytes as lowercase hex, two digits each.
-    static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
+    package static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
 
     /// "1 line", "2 lines".
-    static func plural(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
+    package static func plural(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
         "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
     }
 
     /// The name to show for an input in messages.
-    static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+    package static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
     /// What a command line says: the verb (for commands that have them, `hpke seal`), the options
     /// given (by the name typed, each value in order; a flag's value is ""), the operands.
-    struct Arguments {
-        var verb: String?
-        var flags: [String: [String]]
-        var operands: [String]
+    package struct Arguments {
+        package var verb: String?
+        package var flags: [String: [String]]
+        package var operands: [String]
     }
 
     /// Reads `arguments` (those after the command's name) against `command`'s description in
@@ -101,7 +146,7 @@ enum CLI {
     /// next argument or after `=` (`--format=json`); a flag given a value, an unknown option or
     /// verb, a value missing or outside the option's choices, an operand to a form that takes
     /// none, or a required option missing ends the command with a usage error (64) that says which.
-    static func parse(_ arguments: [String], _ command: CommandSpec) throws(CLIFailure) -> Arguments {
+    package static func parse(_ arguments: [String], _ command: CommandSpec) throws(CLIFailure) -> Arguments {
         for arg in arguments {
             if arg == "--" { break }
             if arg == "--help" || arg == "-h" {
@@ -176,7 +221,7 @@ enum CLI {
 
     /// A number option's value, checked: `fallback` when the option is absent; a usage error
     /// naming the option and `rule` when the value is not a number that `valid` takes.
-    static func number<T: LosslessStringConvertible>(_ flags: [String: [String]], _ name: String, _ fallback: T, _ rule: String,
+    package static func number<T: LosslessStringConvertible>(_ flags: [String: [String]], _ name: String, _ fallback: T, _ rule: String,
                                                       _ valid: (T) -> Bool = { _ in true }) throws(CLIFailure) -> T {
         guard let text = flags[name]?.last else { return fallback }
         guard let value = T(text), valid(value) else {

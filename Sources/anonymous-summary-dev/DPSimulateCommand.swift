@@ -4,14 +4,15 @@ import DifferentialPrivacy
 import Primitives
 import Foundation
 import UsageReport
+import CommandLineSupport
 
-/// `anonymous-summary dp-simulate [--releases R] [--epsilon E] [--delta D] [--max-plugins C] FILE`:
+/// `anonymous-summary-dev dp-simulate [--releases R] [--epsilon E] [--delta D] [--max-plugins C] FILE`:
 /// the private release's accuracy, measured. Reads a payload file (a generated population),
 /// releases it R times with fresh noise from the system CSPRNG, and prints one JSON line with,
 /// for the plugin whose share is nearest 10% and the pair whose share is nearest 5% (and over all
 /// plugins used by at least 1% of instances), the 95th percentile of the error of the published
 /// share, and how often the published 95% interval held the truth. Behind `Scripts/bench
-/// report-utility`; not part of the user-facing tool.
+/// report-utility`.
 enum DPSimulateCommand {
     static var usage: String { CommandTable.dpSimulate.help }
 
@@ -25,9 +26,8 @@ enum DPSimulateCommand {
         let maxPlugins = try CLI.number(flags, "--max-plugins", ContributionBounds.defaultMaxPlugins, "a whole number from 2 to 64") { $0 >= 2 && $0 <= 64 }
         let bounds = ContributionBounds(maxPlugins: maxPlugins)
         var builder = ReportBuilder()
-        var hasher: SHA256?
-        var size = 0
-        try ReportCommand.read(operands[0], into: &builder, hasher: &hasher, size: &size)
+        try CLI.readChunks(operands[0]) { builder.feed($0) }
+        builder.endOfStream()
         var rng = BufferedSystemRandom()
         // The truth the releases are judged against: the bounded counts (the bound's own bias
         // is the operator's choice of C, measured apart as `cut`).

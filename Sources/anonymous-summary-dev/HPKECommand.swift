@@ -1,8 +1,9 @@
 import Foundation
 import HPKE
 import DifferentialPrivacy
+import CommandLineSupport
 
-/// `anonymous-summary hpke keypair | seal | open`: HPKE (RFC 9180, base mode, DHKEM(X25519,
+/// `anonymous-summary-dev hpke keypair | seal | open`: HPKE (RFC 9180, base mode, DHKEM(X25519,
 /// HKDF-SHA256), HKDF-SHA256) from the command line, every value in hex, for checking this
 /// implementation against another one (`Scripts/hpke-interop` runs it against pyhpke).
 enum HPKECommand {
@@ -14,7 +15,7 @@ enum HPKECommand {
         /// An option's hex value; a value that is not hex, or not `count` bytes, cannot work (64).
         func value(_ name: String, count: Int? = nil) throws(CLIFailure) -> [UInt8] {
             guard let text = flags[name]?.last else { return [] }
-            guard let bytes = hexBytes(text) else { throw CLIFailure(code: .usage, message: "\(name): '\(text)' is not hex") }
+            guard let bytes = CLI.bytes(hex: text) else { throw CLIFailure(code: .usage, message: "\(name): '\(text)' is not hex") }
             if let count, bytes.count != count {
                 throw CLIFailure(code: .usage, message: "\(name): an X25519 key is \(count) bytes (\(2 * count) hex digits), not \(bytes.count)")
             }
@@ -50,28 +51,5 @@ enum HPKECommand {
                                  + "with this enc, info and aad, or it was altered")
             }
         }
-    }
-
-    /// `text` as bytes, two hex digits each; nil if it is not hex.
-    static func hexBytes(_ text: String) -> [UInt8]? {
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x61...0x66: c - 0x61 + 10
-            case 0x41...0x46: c - 0x41 + 10
-            default: nil
-            }
-        }
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var i = 0
-        while i < digits.count {
-            guard let hi = nibble(digits[i]), let lo = nibble(digits[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
     }
 }
