@@ -140,15 +140,31 @@ import Darwin
 #endif
 
 extension DAPInteropClient {
+    /// Serves the interop API on `address`:`port` (0: any free port); calls `started` with the
+    /// port once it listens, then runs until the process ends.
+    public func serve(address: String = "0.0.0.0", port: UInt16, started: @escaping @Sendable (UInt16) -> Void) throws -> Never {
+        let client = self
+        try TinyHTTPServer.serve(address: address, port: port, started: started) { method, path, body in
+            let (status, answer) = await client.handle(method: method, path: path, body: body)
+            return (status, "application/json", answer)
+        }
+    }
+}
+/// A minimal HTTP/1.1 server for the developers' tools (the interop test client, the loopback
+/// aggregators of `Scripts/dap-demo`): one request a connection, bodies up to a megabyte, each
+/// connection on a thread of its own. Not for production use.
+package enum TinyHTTPServer {
+    package typealias Handler = @Sendable (_ method: String, _ path: String, _ body: [UInt8]) async -> (Int, String, [UInt8])
+
     /// Why the server could not start.
-    public struct ServerError: Error, CustomStringConvertible {
-        public var description: String
+    package struct ServerError: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    /// Serves the interop API on `address`:`port` (0: any free port) over HTTP/1.1, one request a
-    /// connection, bodies up to a megabyte; calls `started` with the port once it listens, then
-    /// runs until the process ends. Each connection is read on a thread of its own.
-    public func serve(address: String = "0.0.0.0", port: UInt16, started: @escaping @Sendable (UInt16) -> Void) throws -> Never {
+    /// Serves `handler` on `address`:`port` (0: any free port); calls `started` with the port once
+    /// it listens, then runs until the process ends.
+    package static func serve(address: String, port: UInt16, started: @escaping @Sendable (UInt16) -> Void,
+                              handler: @escaping Handler) throws -> Never {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -169,12 +185,11 @@ extension DAPInteropClient {
         while true {
             let connection = accept(fd, nil, nil)
             if connection < 0 { continue }
-            let client = self
-            Thread { client.answer(connection) }.start()
+            Thread { answer(connection, handler) }.start()
         }
     }
 
-    private func answer(_ fd: Int32) {
+    private static func answer(_ fd: Int32, _ handler: @escaping Handler) {
         defer { close(fd) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -194,33 +209,32 @@ extension DAPInteropClient {
                     let kv = line.split(separator: ":", maxSplits: 1)
                     if kv.count == 2, kv[0].lowercased() == "content-length" { length = Int(kv[1].trimmingCharacters(in: .whitespaces)) ?? -1 }
                 }
-                guard length >= 0, length <= 1 << 20 else { respond(fd, 413, Self.errorBody("a body of at most 1 MiB")); return }
+                guard length >= 0, length <= 1 << 20 else { respond(fd, 413, "text/plain", Array("a body of at most 1 MiB".utf8)); return }
                 head = (String(parts[0]), String(parts[1]), end + 4, length)
             }
             if let h = head, data.count >= h.bodyStart + h.length {
                 let body = Array(data[h.bodyStart..<(h.bodyStart + h.length)])
                 let semaphore = DispatchSemaphore(value: 0)
                 let box = ResultBox()
-                let client = self
                 Task {
-                    box.value = await client.handle(method: h.method, path: h.path, body: body)
+                    box.value = await handler(h.method, h.path, body)
                     semaphore.signal()
                 }
                 semaphore.wait()
-                respond(fd, box.value.status, box.value.body)
+                respond(fd, box.value.0, box.value.1, box.value.2)
                 return
             }
         }
-        respond(fd, 413, Self.errorBody("a body of at most 1 MiB"))
+        respond(fd, 413, "text/plain", Array("a body of at most 1 MiB".utf8))
     }
 
     private final class ResultBox: @unchecked Sendable {
-        var value: (status: Int, body: [UInt8]) = (500, [])
+        var value: (Int, String, [UInt8]) = (500, "text/plain", [])
     }
 
-    private func respond(_ fd: Int32, _ status: Int, _ body: [UInt8]) {
-        let reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Error"
-        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+    private static func respond(_ fd: Int32, _ status: Int, _ type: String, _ body: [UInt8]) {
+        let reason = status / 100 == 2 ? "OK" : status == 404 ? "Not Found" : "Error"
+        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let bytes = Array(head.utf8) + body
         var sent = 0
         while sent < bytes.count {

@@ -104,7 +104,32 @@ enum CommandTable {
 
 
     /// Every command, in the order the help lists them.
-    static let commands: [CommandSpec] = [bench, prio3Bench, dpSimulate, ldpSimulate, vdaf, hpke, CommandSpec.help(of: name)]
+    static let dapProtocol = OptionSpec.choice("--protocol", ["dap-09", "dap-18"], help: "the DAP draft to speak", required: true)
+    static let dap = CommandSpec(
+        tool: name, name: "dap", summary: "the DAP interop test client; loopback aggregators for Scripts/dap-demo",
+        forms: [
+            CommandForm(verb: "interop-client", options: [
+                dapProtocol,
+                .valued("--port", value: "PORT", help: "interop-client: the port to serve on (default 8080)"),
+                .valued("--address", value: "ADDRESS", help: "interop-client: the address to listen on (default 0.0.0.0)"),
+            ], operands: .none),
+            CommandForm(verb: "aggregators", options: [
+                dapProtocol,
+                .valued("--task-file", value: "OUT", help: "aggregators: where to write the task file for the hosts", required: true, path: true),
+                .valued("--time-precision", value: "S", help: "aggregators: the task's time precision in seconds (default 3600)"),
+            ], operands: .none),
+        ],
+        about: """
+              interop-client serves the client API of draft-dcook-ppm-dap-interop-test-design
+              (POST /internal/test/ready, POST /internal/test/upload) in the given protocol, for
+              Janus's and Daphne's interop test harnesses (docs/dap.md).
+              aggregators runs a Leader and a Helper on loopback, made from this package's roles (both
+              in this one process: a demonstration of the path, not of two non-colluding parties),
+              writes a task file for them (the telemetry's VDAF), and answers GET /collect on the
+              Leader with the aggregate as Janus's collector prints it. Behind Scripts/dap-demo.
+            """)
+
+    static let commands: [CommandSpec] = [bench, prio3Bench, dpSimulate, ldpSimulate, vdaf, hpke, dap, CommandSpec.help(of: name)]
 
     static let tool = CommandLineTool(
         name: name, purpose: "The developers' commands: measuring this package (behind Scripts/bench and Scripts/ldp-accuracy), and checking\nit against other implementations (Scripts/hpke-interop, VDAF test vectors). Not part of the users' tool.",
