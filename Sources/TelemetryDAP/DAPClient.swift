@@ -74,15 +74,34 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
         try await attempt(input, transport)
     }
 
+    /// The time-precision window a send at `unixTime` reports in.
+    func window(_ unixTime: Int64) -> UInt64 { UInt64(max(0, unixTime)) / max(1, task.timePrecision) }
+
+    /// The report made in the last window a send was made in: a retry in the same window sends
+    /// it again (the same report id, which the aggregators count once) instead of a new one.
+    private let lock = NSLock()
+    private var made: (window: UInt64, body: [UInt8])?
+
     private func attempt(_ input: TelemetryInput, _ transport: any TelemetryTransport) async throws -> String {
         let uploader = DAPUploader(task: task, configuration: configuration)
+        let window = window(input.unixTime)
+        if let again = lock.withLock({ made?.window == window ? made?.body : nil }) {
+            let bytes = try await uploader.resend(again, via: transport)
+            return "telemetry: uploaded the same \(task.profile) report again (\(bytes) bytes) to \(task.leader.absoluteString)"
+        }
+        let keep: ([UInt8]) -> Void = { [self] body in lock.withLock { made = (window, body) } }
         let bytes: Int
         switch vdaf {
-        case .draft08(let prio3): bytes = try await uploader.upload(prio3, measurement: measurement(input), unixTime: input.unixTime, via: transport)
-        case .draft20(let prio3): bytes = try await uploader.upload(prio3, measurement: measurement(input), unixTime: input.unixTime, via: transport)
+        case .draft08(let prio3):
+            bytes = try await uploader.upload(prio3, measurement: measurement(input), unixTime: input.unixTime, via: transport, made: keep)
+        case .draft20(let prio3):
+            bytes = try await uploader.upload(prio3, measurement: measurement(input), unixTime: input.unixTime, via: transport, made: keep)
         }
         return "telemetry: uploaded a \(task.profile) report (\(bytes) bytes) to \(task.leader.absoluteString)"
     }
+
+    /// The task's time precision: the sender puts at most one send of a process in each window.
+    public var batchWindow: Duration? { .seconds(Int64(clamping: task.timePrecision)) }
 }
 
 /// A deterministic generator from a seed (XofTurboShake128 under this library's tag): the

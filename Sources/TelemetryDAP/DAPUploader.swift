@@ -29,16 +29,33 @@ public struct DAPUploader: Sendable {
     @discardableResult
     public func upload<V: ValidityCircuit>(_ vdaf: Prio3<V>, measurement: V.Measurement, unixTime: Int64,
                                            via transport: any TelemetryTransport) async throws -> Int {
+        try await upload(vdaf, measurement: measurement, unixTime: unixTime, via: transport, made: { _ in })
+    }
+
+    /// The same, handing each upload body to `made` before it is sent (so that a retry can send
+    /// the very same report: `resend`).
+    func upload<V: ValidityCircuit>(_ vdaf: Prio3<V>, measurement: V.Measurement, unixTime: Int64,
+                                    via transport: any TelemetryTransport, made: ([UInt8]) -> Void) async throws -> Int {
         do {
-            return try await attempt(vdaf, measurement, unixTime, transport)
+            let body = try await makeBody(vdaf, measurement, unixTime, transport)
+            made(body)
+            return try await deliver(body, transport)
         } catch is Outdated {
+            // The Leader refused the report (not stored): new keys, a new report.
             try Task.checkCancellation()
             do {
-                return try await attempt(vdaf, measurement, unixTime, transport)
+                let body = try await makeBody(vdaf, measurement, unixTime, transport)
+                made(body)
+                return try await deliver(body, transport)
             } catch is Outdated {
                 throw TelemetryDeliveryError(description: "upload: the Leader refused the report twice as made with an outdated configuration")
             }
         }
+    }
+
+    /// Sends an upload body again, as it was (the same report id: aggregators count it once).
+    func resend(_ body: [UInt8], via transport: any TelemetryTransport) async throws -> Int {
+        try await deliver(body, transport)
     }
 
     struct Outdated: Error {}
@@ -67,8 +84,8 @@ public struct DAPUploader: Sendable {
         return "\(what): HTTP \(r.status)"
     }
 
-    private func attempt<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ measurement: V.Measurement, _ unixTime: Int64,
-                                             _ transport: any TelemetryTransport) async throws -> Int {
+    private func makeBody<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ measurement: V.Measurement, _ unixTime: Int64,
+                                              _ transport: any TelemetryTransport) async throws -> [UInt8] {
         let leaderConfigs = try await configList(task.leader, "leader", transport)
         try Task.checkCancellation()
         let helperConfigs = try await configList(task.helper, "helper", transport)
@@ -84,6 +101,11 @@ public struct DAPUploader: Sendable {
         } catch {
             throw TelemetryDeliveryError(description: "dap: \(error)")
         }
+        return body
+    }
+
+    private func deliver(_ body: [UInt8], _ transport: any TelemetryTransport) async throws -> Int {
+        let profile = task.profile
         let url = task.leader.appendingPathComponent("tasks").appendingPathComponent(task.id.base64URL).appendingPathComponent("reports")
         let response = try await transport.send(TelemetryRequest(method: profile.uploadMethod, url: url, contentType: profile.uploadMediaType, body: body))
         guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "upload")) }

@@ -79,4 +79,12 @@ public protocol SecretSharedTelemetry: Sendable {
     /// One send: makes the report of `input` and delivers it through `transport`. Returns a
     /// line for the host's log. Whatever it throws is logged and the send counts as failed.
     func send(_ input: TelemetryInput, via transport: any TelemetryTransport) async throws -> String
+    /// Windows of this length, counted from 1970 (a DAP task's time precision): the sender puts at
+    /// most one send of a process in each, so a batch of whole windows holds at most one report
+    /// of each process per window. nil: no such rule.
+    var batchWindow: Duration? { get }
+}
+
+extension SecretSharedTelemetry {
+    public var batchWindow: Duration? { nil }
 }

@@ -128,15 +128,33 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
         log?("telemetry: the first payload goes in \(TelemetrySchedule.words(firstDelay)) (a random moment from "
              + "\(TelemetrySchedule.words(plan.initialDelay)) to \(TelemetrySchedule.words(plan.initialDelay + plan.initialJitter)) "
              + "after start), then about every \(TelemetrySchedule.words(plan.period))")
+        // A secret-shared mode's batch window (a DAP task's time precision): at most one send of
+        // this process in each, so a batch of whole windows counts the process once a window.
+        var window: Int64?
+        if case .secretShared(let mode) = configuration.mode, let w = mode.batchWindow, w >= .seconds(1) { window = w.components.seconds }
+        var lastWindow: Int64?
         while !Task.isCancelled {
             do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
+            if let window, let last = lastWindow {
+                let now = unixTime(started)
+                if now / window <= last {
+                    // A second send in this window: it waits for the next one, a random moment in
+                    // its first hour (or its whole length, if shorter).
+                    let wait = Duration.seconds((last + 1) * window - now) + min(.seconds(window), .seconds(3600)) * randomFraction()
+                    log?("telemetry: one report a batch window (\(TelemetrySchedule.words(.seconds(window)))): this send waits \(TelemetrySchedule.words(wait))")
+                    do { try await clock.sleep(until: clock.now.advanced(by: wait), tolerance: nil) } catch { return }
+                }
+            }
             let sentAt = clock.now
+            if let window { lastWindow = unixTime(started) / window }
             if await send(started: started, offset: offset, transport: transport) == false, !Task.isCancelled {
-                // One retry in this period, after a jittered delay well inside it.
+                // One retry in this period, after a jittered delay well inside it. In the same
+                // batch window a secret-shared mode sends the same report again.
                 let base = min(configuration.period / 24, .seconds(3600))
                 let retryAt = clock.now.advanced(by: base + base * randomFraction())
                 if retryAt < next.advanced(by: configuration.period) {
                     do { try await clock.sleep(until: retryAt, tolerance: nil) } catch { return }
+                    if let window { lastWindow = unixTime(started) / window }
                     _ = await send(started: started, offset: offset, transport: transport)
                 }
             }
@@ -149,6 +167,11 @@ public actor TelemetrySender<C: Clock> where C.Duration == Duration {
                 next = sentAt.advanced(by: plan.nextGap(randomFraction()))
             }
         }
+    }
+
+    /// Seconds since 1970 on the sender's clock.
+    private func unixTime(_ started: C.Instant) -> Int64 {
+        wallTimeAtStart &+ started.duration(to: clock.now).components.seconds
     }
 
     /// One delivery; false if it failed.

@@ -80,4 +80,40 @@ final class DAPTaskFileTests: XCTestCase {
         XCTAssertEqual(transport.requests.map(\.method), ["POST"], "the upload only")
         XCTAssertEqual(transport.requests.first?.url.absoluteString, "https://l.example/tasks/8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY/reports")
     }
+
+    /// A retry in the same batch window sends the very same report (its id counted once by the
+    /// aggregators); the next window gets a new one.
+    func testARetryInTheSameWindowSendsTheSameReport() async throws {
+        var g = SystemRandomNumberGenerator()
+        let key = HPKEPrivateKey(using: &g)
+        let pinned = Base64URL.encode(try DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256AES128GCM, publicKey: key.publicKey)]).encoded())
+        let task = try read(#"{"protocol": "dap-09", "task_id": "8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY", "leader": "https://l.example/", "helper": "https://h.example/", "vdaf": {"type": "Prio3SumVec", "length": 812, "bits": 1, "chunk_length": 28}, "time_precision": 86400, "hpke_configs": {"leader": "\#(pinned)", "helper": "\#(pinned)"}}"#)
+        final class Flaky: TelemetryTransport, @unchecked Sendable {
+            let lock = NSLock()
+            var bodies: [[UInt8]] = []
+            func send(_ request: TelemetryRequest) async throws -> TelemetryResponse {
+                let n = lock.withLock { bodies.append(request.body); return bodies.count }
+                if n == 1 { throw SpyTransport.SpyError() }  // the answer is lost
+                return TelemetryResponse(status: 201)
+            }
+        }
+        let transport = Flaky()
+        let mode = try DAPTelemetry(task: task)
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
+        func input(_ t: Int64) -> TelemetryInput { TelemetryInput(usage: usage, id: .random(), uptimeSeconds: 0, unixTime: t) }
+        await XCTAssertThrowsErrorAsync(try await mode.send(input(1_796_000_000), via: transport))
+        _ = try await mode.send(input(1_796_003_600), via: transport)          // an hour later: the same window
+        _ = try await mode.send(input(1_796_000_000 + 86_400), via: transport)  // the next window
+        let ids = try transport.bodies.map { try DAPReport(decoding: $0, .dap09).reportID }
+        XCTAssertEqual(ids.count, 3)
+        XCTAssertEqual(transport.bodies[0], transport.bodies[1], "the retry is the same report, byte for byte")
+        XCTAssertNotEqual(ids[1], ids[2], "a new window, a new report")
+    }
+}
+
+func XCTAssertThrowsErrorAsync<T>(_ body: @autoclosure () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async {
+    do {
+        _ = try await body()
+        XCTFail("no error was thrown", file: file, line: line)
+    } catch {}
 }
