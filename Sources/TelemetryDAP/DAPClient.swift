@@ -10,8 +10,9 @@ import TelemetrySender
 
 /// The secret-shared telemetry mode for a DAP task: at each send, a report of the usage (Prio3
 /// shares, each encrypted to its aggregator) uploaded to the task's Leader through the sender's
-/// transport and at the sender's time. Each aggregator's HPKE configuration list is fetched
-/// through the same transport (afresh at each send; again after a decryption-related rejection).
+/// transport and at the sender's time. Each aggregator's HPKE configuration list is pinned in the
+/// task file, or fetched through the same transport and kept for its cache lifetime (at least a
+/// day; fetched again after a decryption-related rejection).
 /// Every failure, a DAP problem document included, is an error for the sender's log.
 public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
     public let task: DAPTask
@@ -81,9 +82,11 @@ public final class DAPTelemetry: SecretSharedTelemetry, @unchecked Sendable {
     /// it again (the same report id, which the aggregators count once) instead of a new one.
     private let lock = NSLock()
     private var made: (window: UInt64, body: [UInt8])?
+    /// The aggregators' configurations, kept at least a day.
+    let configs = HPKEConfigCache()
 
     private func attempt(_ input: TelemetryInput, _ transport: any TelemetryTransport) async throws -> String {
-        let uploader = DAPUploader(task: task, configuration: configuration)
+        let uploader = DAPUploader(task: task, configuration: configuration, cache: configs)
         let window = window(input.unixTime)
         if let again = lock.withLock({ made?.window == window ? made?.body : nil }) {
             let bytes = try await uploader.resend(again, via: transport)

@@ -14,15 +14,18 @@ import VDAF
 public struct DAPUploader: Sendable {
     public let task: DAPTask
     let configuration: DAPTaskConfiguration?
+    let cache: HPKEConfigCache?
 
     public init(task: DAPTask) throws(DAPTaskFileError) {
         self.task = task
         configuration = try task.configuration()
+        cache = nil
     }
 
-    init(task: DAPTask, configuration: DAPTaskConfiguration?) {
+    init(task: DAPTask, configuration: DAPTaskConfiguration?, cache: HPKEConfigCache?) {
         self.task = task
         self.configuration = configuration
+        self.cache = cache
     }
 
     /// Uploads one report of `measurement` made at `unixTime`; returns the upload's size in bytes.
@@ -42,6 +45,7 @@ public struct DAPUploader: Sendable {
             return try await deliver(body, transport)
         } catch is Outdated {
             // The Leader refused the report (not stored): new keys, a new report.
+            cache?.clear()
             try Task.checkCancellation()
             do {
                 let body = try await makeBody(vdaf, measurement, unixTime, transport)
@@ -60,15 +64,19 @@ public struct DAPUploader: Sendable {
 
     struct Outdated: Error {}
 
-    func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport) async throws -> DAPHpkeConfigList {
+    func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport, _ unixTime: Int64) async throws -> DAPHpkeConfigList {
         if let pinned = role == "leader" ? task.pinnedLeaderConfigs : task.pinnedHelperConfigs { return pinned }
+        if let cached = cache?.get(role, at: unixTime) { return cached }
         let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent(task.profile.hpkeConfigPath)))
         guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "\(role) hpke_config")) }
+        let list: DAPHpkeConfigList
         do {
-            return try DAPHpkeConfigList(decoding: response.body)
+            list = try DAPHpkeConfigList(decoding: response.body)
         } catch {
             throw TelemetryDeliveryError(description: "\(role) hpke_config: not an HpkeConfigList (\(error))")
         }
+        cache?.put(role, list, at: unixTime, maxAge: response.maxAge)
+        return list
     }
 
     /// A DAP problem document (RFC 9457) as one line; never its raw text beyond type and detail.
@@ -86,9 +94,9 @@ public struct DAPUploader: Sendable {
 
     private func makeBody<V: ValidityCircuit>(_ vdaf: Prio3<V>, _ measurement: V.Measurement, _ unixTime: Int64,
                                               _ transport: any TelemetryTransport) async throws -> [UInt8] {
-        let leaderConfigs = try await configList(task.leader, "leader", transport)
+        let leaderConfigs = try await configList(task.leader, "leader", transport, unixTime)
         try Task.checkCancellation()
-        let helperConfigs = try await configList(task.helper, "helper", transport)
+        let helperConfigs = try await configList(task.helper, "helper", transport, unixTime)
         try Task.checkCancellation()
         var rng = SystemRandomNumberGenerator()
         let profile = task.profile
@@ -121,4 +129,25 @@ public struct DAPUploader: Sendable {
         }
         return body.count
     }
+}
+
+/// The aggregators' HPKE configuration lists as fetched, kept for their answer's cache lifetime and
+/// at least a day (never fetched once per send: a fetch tells the aggregator the host's address
+/// and time, and a configuration served to one host alone could tag its report); cleared when the
+/// Leader says a configuration is outdated.
+final class HPKEConfigCache: @unchecked Sendable {
+    static let minimumLifetime: Int64 = 86_400
+    private let lock = NSLock()
+    private var lists: [String: (list: DAPHpkeConfigList, expires: Int64)] = [:]
+
+    func get(_ role: String, at now: Int64) -> DAPHpkeConfigList? {
+        lock.withLock { lists[role].flatMap { now < $0.expires ? $0.list : nil } }
+    }
+
+    func put(_ role: String, _ list: DAPHpkeConfigList, at now: Int64, maxAge: Int?) {
+        let lifetime = max(Self.minimumLifetime, Int64(min(maxAge ?? 0, 30 * 86_400)))
+        lock.withLock { lists[role] = (list, now &+ lifetime) }
+    }
+
+    func clear() { lock.withLock { lists = [:] } }
 }

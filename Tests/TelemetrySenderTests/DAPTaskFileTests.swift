@@ -109,6 +109,34 @@ final class DAPTaskFileTests: XCTestCase {
         XCTAssertEqual(transport.bodies[0], transport.bodies[1], "the retry is the same report, byte for byte")
         XCTAssertNotEqual(ids[1], ids[2], "a new window, a new report")
     }
+
+    /// Fetched configurations are kept at least a day: sends within it fetch nothing; the next day
+    /// fetches again (never once per send: a fetch tells an aggregator the host's address).
+    func testConfigurationsAreFetchedAtMostOnceADay() async throws {
+        var g = SystemRandomNumberGenerator()
+        let key = HPKEPrivateKey(using: &g)
+        let list = try DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256AES128GCM, publicKey: key.publicKey)]).encoded()
+        final class Serving: TelemetryTransport, @unchecked Sendable {
+            let list: [UInt8]
+            let lock = NSLock()
+            var methods: [String] = []
+            init(_ list: [UInt8]) { self.list = list }
+            func send(_ request: TelemetryRequest) async throws -> TelemetryResponse {
+                lock.withLock { methods.append(request.method) }
+                return request.method == "GET" ? TelemetryResponse(status: 200, body: list, maxAge: 3600) : TelemetryResponse(status: 201)
+            }
+        }
+        let task = try read(#"{"protocol": "dap-09", "task_id": "8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY", "leader": "https://l.example/", "helper": "https://h.example/", "vdaf": {"type": "Prio3SumVec", "length": 812, "bits": 1, "chunk_length": 28}, "time_precision": 3600}"#)
+        let transport = Serving(list)
+        let mode = try DAPTelemetry(task: task)
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
+        let times: [Int64] = [1_796_000_000, 1_796_007_200, 1_796_080_000, 1_796_090_000]
+        for t in times {
+            _ = try await mode.send(TelemetryInput(usage: usage, id: .random(), uptimeSeconds: 0, unixTime: t), via: transport)
+        }
+        XCTAssertEqual(transport.methods, ["GET", "GET", "PUT", "PUT", "PUT", "GET", "GET", "PUT"],
+                       "both lists once, kept a day (not the answer's one hour), then fetched again")
+    }
 }
 
 func XCTAssertThrowsErrorAsync<T>(_ body: @autoclosure () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async {
