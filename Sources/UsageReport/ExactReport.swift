@@ -8,7 +8,7 @@ import AnonymousSummary
 /// Built once from `Aggregates`; every count below `minInstances` is replaced here by
 /// `.belowThreshold`, and pairs below it are dropped, so no format can print a number the
 /// threshold withholds: the renderers only ever see this value.
-public struct UsageReport: Sendable {
+public struct ExactReport: Sendable {
     public static let defaultMinInstances = 10
     /// The first line of every format of the exact view.
     public static let notice = "NOT FOR PUBLICATION: exact figures for the operator; reports can be differenced and faked into, so publish only the private release (the default)"

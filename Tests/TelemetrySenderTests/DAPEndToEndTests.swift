@@ -144,7 +144,8 @@ final class DAPEndToEndTests: XCTestCase {
         agg.instances = accepted
         for p in 0..<index.count { agg.pluginInstances[p] = sums[p] }
         var g = SystemRandomNumberGenerator()
-        let released = try PrivateReport.release(agg, index: index, bounds: ContributionBounds(maxPlugins: 15), using: &g)
+        let bounds = ContributionBounds(maxPlugins: Int(TelemetryMeasurement.presenceMaxWeight))
+        let released = try PrivateReport.release(try agg.attested(index: index, bounds: bounds), index: index, bounds: bounds, using: &g)
         let kafka = try XCTUnwrap(index.number(of: ComponentCatalog.benthos.plugin(named: "kafka", kind: .input)!))
         XCTAssertEqual(sums[kafka], 8)
         XCTAssertLessThan(abs(Int(released.pluginInstances[kafka]) - 8), 200, "noisy, near the truth")
