@@ -194,7 +194,7 @@ public struct CollectedInstances: Sendable {
 
     /// The aggregates over the instances, before any threshold (see `ExactReport`, which is
     /// what the exact view prints). Unbounded: never the input of a private release.
-    public func aggregates() -> Aggregates {
+    package func aggregates() -> Aggregates {
         var weights = [Int](repeating: 0, count: contents.count)
         var agg = Aggregates(pluginCount: index.count)
         for instance in instances.values {
@@ -334,26 +334,27 @@ public enum UptimeBucket: Int, CaseIterable, Sendable {
     }
 }
 
-/// Counts over instances, before the threshold: not for publishing as they are.
-public struct Aggregates: Sendable, Equatable {
-    public var instances = 0
-    public var conflicts = 0
-    public var uptime = [Int](repeating: 0, count: UptimeBucket.allCases.count)
+/// Counts over instances, unbounded, before the threshold: the exact view's input, never a
+/// release's (`package`: a client reaches them only through `ExactReport`).
+package struct Aggregates: Sendable, Equatable {
+    package var instances = 0
+    package var conflicts = 0
+    package var uptime = [Int](repeating: 0, count: UptimeBucket.allCases.count)
     /// Per plugin number: instances using it, and components in all instances.
-    public var pluginInstances: [Int]
-    public var components: [Int]
+    package var pluginInstances: [Int]
+    package var components: [Int]
     /// Per kind number: instances with unlisted (malformed) components of that kind.
-    public var unlisted = [Int](repeating: 0, count: CatalogIndex.kinds.count)
-    public var malformed = [Int](repeating: 0, count: CatalogIndex.kinds.count)
+    package var unlisted = [Int](repeating: 0, count: CatalogIndex.kinds.count)
+    package var malformed = [Int](repeating: 0, count: CatalogIndex.kinds.count)
     /// Instances using both plugins of a pair, keyed by `pairKey(a, b)` with a < b.
-    public var pairs: [UInt64: Int] = [:]
+    package var pairs: [UInt64: Int] = [:]
 
-    public init(pluginCount: Int) {
+    package init(pluginCount: Int) {
         pluginInstances = [Int](repeating: 0, count: pluginCount)
         components = [Int](repeating: 0, count: pluginCount)
     }
 
-    public static func pairKey(_ a: Int, _ b: Int) -> UInt64 {
+    package static func pairKey(_ a: Int, _ b: Int) -> UInt64 {
         UInt64(min(a, b)) << 32 | UInt64(max(a, b))
     }
 

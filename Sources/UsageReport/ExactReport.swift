@@ -83,7 +83,7 @@ public struct ExactReport: Sendable {
     /// LDP payloads, by (mechanism, ε, catalogue), apart from the exact ones.
     public let ldp: [LDPGroupReport]
 
-    public init(aggregates agg: Aggregates, index: CatalogIndex, minInstances: Int,
+    package init(aggregates agg: Aggregates, index: CatalogIndex, minInstances: Int,
                 lines: Int, payloads: Int, rejected: [RejectionReason: Int], ldp: [LDPGroupReport] = []) {
         let k = max(1, minInstances)
         self.minInstances = k

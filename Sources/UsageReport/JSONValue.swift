@@ -113,51 +113,19 @@ enum JSONValue: Equatable {
             return value
         }
 
+        /// A string, by the payload reader's own string rules (`JSONCursor.string`: escapes
+        /// decoded, control characters, unknown escapes and lone surrogates refused).
         mutating func string() throws(ParseError) -> String {
-            position += 1
-            var out: [UInt8] = []
-            while true {
-                guard position < bytes.count else { throw fail("unterminated string") }
-                let b = bytes[position]
-                position += 1
-                switch b {
-                case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
-                case 0..<0x20: throw fail("a control character in a string")
-                case UInt8(ascii: "\\"):
-                    guard position < bytes.count else { throw fail("unterminated string") }
-                    let e = bytes[position]
-                    position += 1
-                    switch e {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "u"):
-                        var scalar = try hex4()
-                        if (0xD800..<0xDC00).contains(scalar) {
-                            guard bytes[position...].starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "u")]) else { throw fail("a lone surrogate") }
-                            position += 2
-                            let low = try hex4()
-                            guard (0xDC00..<0xE000).contains(low) else { throw fail("a lone surrogate") }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        guard let s = Unicode.Scalar(scalar) else { throw fail("a lone surrogate") }
-                        out.append(contentsOf: Array(String(Character(s)).utf8))
-                    default: throw fail("an unknown escape")
-                    }
-                default: out.append(b)
-                }
+            let start = position
+            let read = bytes.withUnsafeBufferPointer { buffer -> (String, Int)? in
+                var cursor = JSONCursor(buffer)
+                cursor.position = start
+                guard let text = try? cursor.string({ (content) throws(RejectionReason) in String(decoding: content, as: UTF8.self) }) else { return nil }
+                return (text, cursor.position)
             }
-        }
-
-        mutating func hex4() throws(ParseError) -> UInt32 {
-            guard position + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
-                throw fail("\\u needs four hex digits")
-            }
-            position += 4
-            return v
+            guard let (text, end) = read else { throw fail("a bad string") }
+            position = end
+            return text
         }
     }
 }
