@@ -39,6 +39,17 @@ public struct CatalogIndex: Sendable {
 
     public var count: Int { names.count }
 
+    /// How many pairs of plugins: n(n − 1)/2.
+    public var pairCount: Int { count * (count - 1) / 2 }
+
+    /// The position of the pair of plugins (a, b), a ≠ b, in the pairs listed (0, 1), (0, 2), …,
+    /// (0, n − 1), (1, 2), …: the one place the pairs' order is defined (the release's pair
+    /// figures, the bounded counts, the counts file).
+    public func pairIndex(_ a: Int, _ b: Int) -> Int {
+        let (x, y) = a < b ? (a, b) : (b, a)
+        return x * count - x * (x + 1) / 2 + (y - x - 1)
+    }
+
     /// The number of the plugin of kind number `kind` named by `bytes`, or nil.
     public func plugin(_ bytes: UnsafeBufferPointer<UInt8>, kind: Int) -> Int? {
         guard kind >= 0 && kind < tables.count else { return nil }

@@ -1,6 +1,12 @@
 import LocalPrivacy
 import DifferentialPrivacy
 import Primitives
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Number and text formatting without Foundation, for the report's formats.
 enum Format {
     /// `x` with `digits` decimals (`0.1235` for 0.12345, 4); `-` for a negative value.
@@ -19,6 +25,16 @@ enum Format {
             text += "." + frac
         }
         return (x < 0 && whole != 0 ? "-" : "") + text
+    }
+
+    /// `x` as C's `%.4g` prints it (the ledger's figures in the operator's notes, as the tool
+    /// has always printed them): the C library's own formatting, which rounds the exact binary
+    /// value (9.9995 is 9.99949999… and prints 9.999), not a reimplementation of it.
+    static func general(_ x: Double) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = withVaList([x]) { vsnprintf(&buffer, buffer.count, "%.4g", $0) }
+        guard n > 0, n < buffer.count else { return String(x) }
+        return String(decoding: buffer[..<Int(n)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// `12,345`.

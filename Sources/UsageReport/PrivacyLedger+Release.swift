@@ -1,6 +1,3 @@
-import LocalPrivacy
-import DifferentialPrivacy
-import Primitives
 import DifferentialPrivacy
 
 /// A private release charged to a ledger.
@@ -24,7 +21,7 @@ extension PrivacyLedger {
     /// the release is refused (`everyInstanceSpent`). `budget` lowers the cap of an existing
     /// ledger; a higher one is refused.
     public static func release<G: RandomNumberGenerator>(
-        _ builder: ReportBuilder, store: some PrivacyLedgerStore, epsilon: Double, delta: Double,
+        _ builder: CollectedInstances, store: some PrivacyLedgerStore, epsilon: Double, delta: Double,
         bounds: ContributionBounds, budget: Double?, note: String, using g: inout G
     ) throws(PrivacyLedgerError) -> ChargedRelease {
         try store.update { (stored: [UInt8]?) throws(PrivacyLedgerError) -> (bytes: [UInt8]?, result: ChargedRelease) in
@@ -50,17 +47,17 @@ extension PrivacyLedger {
         }
     }
 
-    /// Makes a private release of counts whose instances are unknown and charges it to every
-    /// instance of the ledger (refused when that would pass any instance's cap).
+    /// Makes a private release of a counts file, whose instances are unknown, and charges it to
+    /// every instance of the ledger (refused when that would pass any instance's cap).
     public static func release<G: RandomNumberGenerator>(
-        counts: Aggregates, index: CatalogIndex, store: some PrivacyLedgerStore, epsilon: Double, delta: Double,
-        bounds: ContributionBounds, budget: Double?, note: String, using g: inout G
+        counts file: CountsFile, store: some PrivacyLedgerStore, epsilon: Double, delta: Double,
+        budget: Double?, note: String, using g: inout G
     ) throws(PrivacyLedgerError) -> (report: PrivateReport, ledger: PrivacyLedger) {
         try store.update { (stored: [UInt8]?) throws(PrivacyLedgerError) -> (bytes: [UInt8]?, result: (report: PrivateReport, ledger: PrivacyLedger)) in
             var ledger = try open(stored, delta: delta, budget: budget)
             let report: PrivateReport
             do {
-                report = try PrivateReport.release(counts, index: index, epsilon: epsilon, delta: delta, bounds: bounds, using: &g)
+                report = try PrivateReport.release(file.counts, index: file.index, bounds: file.bounds, epsilon: epsilon, delta: delta, using: &g)
             } catch {
                 throw .release("\(error)")
             }
@@ -69,7 +66,7 @@ extension PrivacyLedger {
                 throw .unidentifiedReleaseRefused(worstSpent: ledger.mostSpent, release: report.rhoBudget, rhoCap: ledger.rhoCap,
                                                   epsilonCap: ledger.budgetEpsilon, delta: ledger.delta)
             }
-            try ledger.chargeEveryone(rho: report.rhoSpent, note: "counts epsilon=\(epsilon) delta=\(delta) max-plugins=\(bounds.maxPlugins) " + note)
+            try ledger.chargeEveryone(rho: report.rhoSpent, note: "counts epsilon=\(epsilon) delta=\(delta) max-plugins=\(file.bounds.maxPlugins) " + note)
             return (ledger.bytes, (report, ledger))
         }
     }

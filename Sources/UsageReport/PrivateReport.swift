@@ -79,9 +79,31 @@ public enum FigureGroup: String, CaseIterable, Sendable {
         case .pairs: b.maxPairs
         }
     }
+
+    /// How many figures the group has over `index`'s catalogue (kinds: each kind's unlisted
+    /// count, then each kind's malformed count).
+    public func coordinates(over index: CatalogIndex) -> Int {
+        switch self {
+        case .instances, .conflicts: 1
+        case .uptime: UptimeBucket.allCases.count
+        case .plugins, .components: index.count
+        case .kinds: 2 * CatalogIndex.kinds.count
+        case .pairs: index.pairCount
+        }
+    }
+
+    /// The groups as the release declares them (`DifferentialPrivacy.CountGroup`): what
+    /// `CollectedInstances.boundedCounts` enforces and a counts file attests.
+    package static func countGroups(_ bounds: ContributionBounds, index: CatalogIndex) -> [CountGroup] {
+        allCases.map {
+            CountGroup(name: $0.rawValue, coordinates: $0.coordinates(over: index), sensitivitySquared: $0.sensitivitySquared(bounds),
+                       budgetShare: $0.budgetShare)
+        }
+    }
 }
 
-/// A group's noise: the discrete Gaussian its figures get, and what it costs.
+/// A group's noise: the discrete Gaussian its figures get (`NoiseCalibration`), what it costs,
+/// and the half-widths the renderers print (post-processing of public parameters).
 public struct GroupNoise: Sendable {
     public let group: FigureGroup
     public let sensitivitySquared: Int
@@ -101,6 +123,19 @@ public struct GroupNoise: Sendable {
     /// at every figure.
     public let halfWidthOfTwo: Int
     public let halfWidthOfFour: Int
+
+    init(_ group: FigureGroup, _ calibrated: NoiseCalibration.Group) {
+        let noise = calibrated.noise
+        func halfWidth(_ level: Double) -> Int { PrivacyAccounting.halfWidth(variance: noise.variance, level: level) }
+        self.group = group
+        sensitivitySquared = calibrated.group.sensitivitySquared
+        coordinates = calibrated.group.coordinates
+        self.noise = noise
+        halfWidth95 = halfWidth(0.95)
+        displayThreshold = halfWidth(1 - 0.05 / Double(max(1, coordinates)))
+        halfWidthOfTwo = halfWidth(1 - 0.05 / 2)
+        halfWidthOfFour = halfWidth(1 - 0.05 / 4)
+    }
 }
 
 /// A noisy count and its interval.
@@ -127,9 +162,11 @@ public struct Derived: Sendable, Equatable {
     public let high: Double
 }
 
-/// The report made safe to publish: ε-differentially private per instance (in the add/remove
-/// sense), by contribution bounds then exactly sampled discrete Gaussian noise on every published
-/// count, accounted in zero-concentrated DP and stated as (ε, δ).
+/// The report made safe to publish: the figures of a `NoisyCounts` release (DifferentialPrivacy)
+/// of the instances' bounded counts, named by catalogue plugin and pair for the renderers.
+/// (ε, δ)-differentially private per instance (in the add/remove sense), by contribution bounds
+/// (`ContributionBounds`, enforced by `BoundedCounts`) then exactly sampled discrete Gaussian
+/// noise on every published count, accounted in zero-concentrated DP.
 ///
 /// The domain is public: every catalogue plugin and every pair of catalogue plugins gets a noisy
 /// count whether or not any instance uses it, so which names appear is never a function of the
@@ -137,17 +174,16 @@ public struct Derived: Sendable, Equatable {
 /// the noisy values only, which costs nothing more (post-processing).
 public struct PrivateReport: Sendable {
     public let index: CatalogIndex
-    public let epsilon: Double
-    public let delta: Double
     public let bounds: ContributionBounds
-    /// The ρ the (ε, δ) allows (CKS20 Corollary 13), and the ρ this release spends: the sum of
-    /// the groups' Δ²/(2σ²). (Independent discrete Gaussians on integer counts: the Rényi
-    /// divergence of each coordinate is at most αμ²/(2σ²) for an integer shift μ, CKS20
-    /// Proposition 5, and divergences of independent coordinates add.)
-    public let rhoBudget: Double
-    public let rhoSpent: Double
+    /// The release the figures are read from: its calibration carries (ε, δ) and ρ.
+    public let release: NoisyCounts
+    public var epsilon: Double { release.calibration.epsilon }
+    public var delta: Double { release.calibration.delta }
+    /// The ρ the (ε, δ) allows, and the ρ this release spends (`NoiseCalibration`).
+    public var rhoBudget: Double { release.calibration.rhoBudget }
+    public var rhoSpent: Double { release.calibration.rhoSpent }
     /// The ε the spent ρ gives at δ (at most `epsilon`).
-    public let epsilonSpent: Double
+    public var epsilonSpent: Double { release.calibration.epsilonSpent }
     public let groups: [GroupNoise]
 
     public let instances: NoisyCount
@@ -168,90 +204,67 @@ public struct PrivateReport: Sendable {
     /// A group's noise (`groups` holds every group, in `FigureGroup.allCases` order).
     public func noise(_ group: FigureGroup) -> GroupNoise { groups[group.position] }
 
-    /// The position of pair (a, b), a < b, among the plugin count's pairs.
-    public func pairIndex(_ a: Int, _ b: Int) -> Int {
-        let n = index.count
-        let (x, y) = a < b ? (a, b) : (b, a)
-        return x * n - x * (x + 1) / 2 + (y - x - 1)
-    }
+    /// The position of pair (a, b) among the pairs' figures (`CatalogIndex.pairIndex`).
+    public func pairIndex(_ a: Int, _ b: Int) -> Int { index.pairIndex(a, b) }
 
-    public enum ReleaseError: Error, Equatable, CustomStringConvertible {
-        case badParameters(String)
-        public var description: String {
-            switch self {
-            case .badParameters(let text): text
-            }
-        }
-    }
-
-    /// Noises the bounded aggregates (`ReportBuilder.boundedAggregates`, or a counts file made
-    /// under the same bounds) with the system CSPRNG's bits, or `g`'s in tests.
+    /// Noises `counts` (`CollectedInstances.boundedCounts`, or a `CountsFile`'s) at (ε, δ) with the
+    /// system CSPRNG's bits, or `g`'s in tests. The counts must be declared for `index` and
+    /// `bounds` (`FigureGroup`'s groups and sensitivities); the release is refused otherwise.
     public static func release<G: RandomNumberGenerator>(
-        _ agg: Aggregates, index: CatalogIndex, epsilon: Double = defaultEpsilon, delta: Double = defaultDelta,
-        bounds: ContributionBounds = ContributionBounds(), using g: inout G
+        _ counts: BoundedCounts, index: CatalogIndex, bounds: ContributionBounds, epsilon: Double = defaultEpsilon,
+        delta: Double = defaultDelta, using g: inout G
     ) throws(ReleaseError) -> PrivateReport {
-        guard epsilon.isFinite, epsilon > 0, epsilon <= 50 else {
-            throw .badParameters("ε must be a number above 0 and at most 50")
-        }
-        guard delta.isFinite, delta > 0, delta < 1e-2 else {
-            throw .badParameters("δ must be above 0 and below 0.01 (well below 1/instances: 1e-7 by default)")
-        }
-        guard agg.pluginInstances.count == index.count, agg.components.count == index.count else {
-            throw .badParameters("the counts are not over this catalogue")
-        }
-        let budget = PrivacyAccounting.rho(epsilon: epsilon, delta: delta)
-        let pluginCount = index.count
-        let pairCount = pluginCount * (pluginCount - 1) / 2
-        var groups: [GroupNoise] = []
-        for group in FigureGroup.allCases {
-            let d2 = group.sensitivitySquared(bounds)
-            let coordinates: Int
-            switch group {
-            case .instances: coordinates = 1
-            case .uptime: coordinates = UptimeBucket.allCases.count
-            case .conflicts: coordinates = 1
-            case .plugins, .components: coordinates = pluginCount
-            case .kinds: coordinates = 2 * CatalogIndex.kinds.count
-            case .pairs: coordinates = pairCount
-            }
-            let variance = Double(d2) / (2 * group.budgetShare * budget)
-            guard let noise = DiscreteGaussian(varianceAtLeast: variance) else {
-                throw .badParameters("ε = \(epsilon) and δ = \(delta) need a noise variance of \(variance) for \(group.rawValue), outside what the sampler takes")
-            }
-            func halfWidth(_ level: Double) -> Int { PrivacyAccounting.halfWidth(variance: noise.variance, level: level) }
-            groups.append(GroupNoise(group: group, sensitivitySquared: d2, coordinates: coordinates, noise: noise,
-                                     halfWidth95: halfWidth(0.95), displayThreshold: halfWidth(1 - 0.05 / Double(max(1, coordinates))),
-                                     halfWidthOfTwo: halfWidth(1 - 0.05 / 2), halfWidthOfFour: halfWidth(1 - 0.05 / 4)))
-        }
-        let spent = groups.reduce(0) { $0 + $1.rho }
-        func group(_ g: FigureGroup) -> GroupNoise { groups[g.position] }
+        let calibration = try calibration(index: index, bounds: bounds, epsilon: epsilon, delta: delta)
+        try check(counts, index: index, bounds: bounds)
+        return PrivateReport(try NoisyCounts.release(counts, calibration: calibration, using: &g), index: index, bounds: bounds)
+    }
 
-        func noisy(_ values: [Int], _ noise: GroupNoise) -> [Int64] {
-            values.map { Int64($0) + noise.noise.sample(using: &g) }
+    /// The noise a release over `index` under `bounds` gets at (ε, δ), before any count is read.
+    public static func calibration(index: CatalogIndex, bounds: ContributionBounds, epsilon: Double = defaultEpsilon,
+                                   delta: Double = defaultDelta) throws(ReleaseError) -> NoiseCalibration {
+        try NoiseCalibration(groups: FigureGroup.countGroups(bounds, index: index), epsilon: epsilon, delta: delta)
+    }
+
+    static func check(_ counts: BoundedCounts, index: CatalogIndex, bounds: ContributionBounds) throws(ReleaseError) {
+        let expected = FigureGroup.countGroups(bounds, index: index)
+        guard counts.groups.count == expected.count,
+              counts.groups[FigureGroup.plugins.position].coordinates == index.count else {
+            throw .countsDoNotMatch("the counts are not over this catalogue")
         }
-        func count(_ value: Int, _ noise: GroupNoise) -> NoisyCount {
-            NoisyCount(value: Int64(value) + noise.noise.sample(using: &g), halfWidth95: noise.halfWidth95)
+        guard counts.groups == expected else {
+            throw .countsDoNotMatch("the counts were bounded under other contribution bounds than the release's")
         }
-        let instances = count(agg.instances, group(.instances))
-        let uptime = agg.uptime.map { count($0, group(.uptime)) }
-        let conflicts = count(agg.conflicts, group(.conflicts))
-        let pluginInstances = noisy(agg.pluginInstances, group(.plugins))
-        let components = noisy(agg.components, group(.components))
-        let unlisted = noisy(agg.unlisted, group(.kinds))
-        let malformed = noisy(agg.malformed, group(.kinds))
-        var exactPairs = [Int](repeating: 0, count: pairCount)
-        for (key, n) in agg.pairs {
-            let a = Int(key >> 32), b = Int(key & 0xFFFF_FFFF)
-            guard a < b, b < pluginCount else {
-                throw .badParameters("a pair's plugin numbers are out of the catalogue")
-            }
-            exactPairs[a * pluginCount - a * (a + 1) / 2 + (b - a - 1)] = n
+    }
+
+    /// `template`'s release with these figures: for tests of the renderers (package only).
+    package init(figuresOf template: PrivateReport, instances: NoisyCount, conflicts: NoisyCount, uptime: [NoisyCount],
+                 pluginInstances: [Int64], components: [Int64], unlisted: [Int64], malformed: [Int64], pairs: [Int64]) {
+        self.init(NoisyCounts(calibration: template.release.calibration,
+                              values: [[instances.value], uptime.map(\.value), [conflicts.value], pluginInstances, components,
+                                       unlisted + malformed, pairs], attestation: template.release.attestation),
+                  index: template.index, bounds: template.bounds, groups: template.groups)
+    }
+
+    /// The figures of `release`; `groups`, when given, are its calibration's (already computed).
+    init(_ release: NoisyCounts, index: CatalogIndex, bounds: ContributionBounds, groups known: [GroupNoise]? = nil) {
+        self.index = index
+        self.bounds = bounds
+        self.release = release
+        let groups = known ?? FigureGroup.allCases.map { GroupNoise($0, release.calibration.groups[$0.position]) }
+        self.groups = groups
+        let v = release.values
+        func counts(_ group: FigureGroup) -> [NoisyCount] {
+            v[group.position].map { NoisyCount(value: $0, halfWidth95: groups[group.position].halfWidth95) }
         }
-        let pairs = noisy(exactPairs, group(.pairs))
-        return PrivateReport(index: index, epsilon: epsilon, delta: delta, bounds: bounds, rhoBudget: budget, rhoSpent: spent,
-                             epsilonSpent: PrivacyAccounting.epsilon(rho: spent, delta: delta), groups: groups,
-                             instances: instances, conflicts: conflicts, uptime: uptime, pluginInstances: pluginInstances,
-                             components: components, unlisted: unlisted, malformed: malformed, pairs: pairs)
+        instances = counts(.instances)[0]
+        conflicts = counts(.conflicts)[0]
+        uptime = counts(.uptime)
+        pluginInstances = v[FigureGroup.plugins.position]
+        components = v[FigureGroup.components.position]
+        let kinds = v[FigureGroup.kinds.position], k = CatalogIndex.kinds.count
+        unlisted = Array(kinds[..<k])
+        malformed = Array(kinds[k...])
+        pairs = v[FigureGroup.pairs.position]
     }
 
     // MARK: Figures for the renderers
@@ -353,7 +366,7 @@ public struct PrivateReport: Sendable {
     }
 }
 
-extension ReportBuilder {
+extension CollectedInstances {
     /// The private release of the exact payloads read: bounds, then noise from `g` (the system
     /// CSPRNG in the tool). LDP payloads are not in it: their estimates carry only their local
     /// guarantee, and the sums they are made of would tell whether an instance sent one
@@ -362,11 +375,12 @@ extension ReportBuilder {
     public func privateReport<G: RandomNumberGenerator>(epsilon: Double = PrivateReport.defaultEpsilon,
                                                         delta: Double = PrivateReport.defaultDelta,
                                                         bounds: ContributionBounds = ContributionBounds(),
-                                                        using g: inout G) throws(PrivateReport.ReleaseError)
+                                                        using g: inout G) throws(ReleaseError)
         -> (report: PrivateReport, cut: Int)
     {
-        let (agg, cut) = boundedAggregates(bounds: bounds, using: &g)
-        let report = try PrivateReport.release(agg, index: index, epsilon: epsilon, delta: delta, bounds: bounds, using: &g)
-        return (report, cut)
+        let calibration = try PrivateReport.calibration(index: index, bounds: bounds, epsilon: epsilon, delta: delta)
+        let (counts, cut) = try boundedCounts(bounds: bounds, using: &g)
+        let release = try NoisyCounts.release(counts, calibration: calibration, using: &g)
+        return (PrivateReport(release, index: index, bounds: bounds), cut)
     }
 }

@@ -25,20 +25,24 @@ enum DPSimulateCommand {
         let delta = try CLI.number(flags, "--delta", 1e-7, "a number above 0 and below 0.01") { $0 > 0 && $0 < 0.01 }
         let maxPlugins = try CLI.number(flags, "--max-plugins", ContributionBounds.defaultMaxPlugins, "a whole number from 2 to 64") { $0 >= 2 && $0 <= 64 }
         let bounds = ContributionBounds(maxPlugins: maxPlugins)
-        var builder = ReportBuilder()
+        var builder = CollectedInstances()
         try CLI.readChunks(operands[0]) { builder.feed($0) }
         builder.endOfStream()
         var rng = BufferedSystemRandom()
         // The truth the releases are judged against: the bounded counts (the bound's own bias
         // is the operator's choice of C, measured apart as `cut`).
-        let (agg, cut) = builder.boundedAggregates(bounds: bounds, using: &rng)
-        let n = Double(agg.instances)
+        let counts: BoundedCounts, cut: Int
+        do { (counts, cut) = try builder.boundedCounts(bounds: bounds, using: &rng) } catch { throw CLIFailure(code: .software, message: error.description) }
+        let index = builder.index
+        let instances = counts.sums[FigureGroup.instances.position][0], pluginSums = counts.sums[FigureGroup.plugins.position]
+        let pairSums = counts.sums[FigureGroup.pairs.position]
+        let n = Double(instances)
         guard n > 0 else { throw CLIFailure(code: .dataError, message: "\(operands[0]): no instance") }
-        let shares = agg.pluginInstances.map { Double($0) / n }
+        let shares = pluginSums.map { Double($0) / n }
         let plugin = shares.indices.min { abs(shares[$0] - 0.10) < abs(shares[$1] - 0.10) } ?? 0
-        let pair = agg.pairs.keys.min { abs(Double(agg.pairs[$0]!) / n - 0.05) < abs(Double(agg.pairs[$1]!) / n - 0.05) }
-        let (pa, pb) = pair.map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) } ?? (0, 1)
-        let pairShare = Double(agg.pairs[Aggregates.pairKey(pa, pb)] ?? 0) / n
+        let pairs = (0..<index.count).flatMap { a in ((a + 1)..<index.count).map { (a, $0) } }.filter { pairSums[index.pairIndex($0.0, $0.1)] > 0 }
+        let (pa, pb) = pairs.min { abs(Double(pairSums[index.pairIndex($0.0, $0.1)]) / n - 0.05) < abs(Double(pairSums[index.pairIndex($1.0, $1.1)]) / n - 0.05) } ?? (0, 1)
+        let pairShare = Double(pairSums[index.pairIndex(pa, pb)]) / n
         let common = shares.indices.filter { shares[$0] >= 0.01 }
         var pluginErrors: [Double] = [], pairErrors: [Double] = [], allErrors: [Double] = []
         var pluginCovered = 0, pairCovered = 0
@@ -48,7 +52,7 @@ enum DPSimulateCommand {
             let start = clock.now
             let report: PrivateReport
             do {
-                report = try PrivateReport.release(agg, index: builder.index, epsilon: epsilon, delta: delta, bounds: bounds, using: &rng)
+                report = try PrivateReport.release(counts, index: index, bounds: bounds, epsilon: epsilon, delta: delta, using: &rng)
             } catch {
                 throw CLIFailure(code: .usage, message: error.description)
             }
@@ -63,7 +67,7 @@ enum DPSimulateCommand {
         }
         func p95(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.sorted()[min(x.count - 1, Int(0.95 * Double(x.count)))] }
         let r = Double(releases)
-        print("{\"instances\":\(agg.instances),\"cut\":\(cut),\"releases\":\(releases),\"epsilon\":\(epsilon),\"delta\":\(delta),"
+        print("{\"instances\":\(instances),\"cut\":\(cut),\"releases\":\(releases),\"epsilon\":\(epsilon),\"delta\":\(delta),"
               + "\"max_plugins\":\(bounds.maxPlugins),\"plugin\":\"\(builder.index.names[plugin])\",\"plugin_share\":\(shares[plugin]),"
               + "\"plugin_p95_error\":\(p95(pluginErrors)),\"plugin_coverage\":\(Double(pluginCovered) / r),"
               + "\"pair\":\"\(builder.index.names[pa])+\(builder.index.names[pb])\",\"pair_share\":\(pairShare),"

@@ -26,31 +26,14 @@ enum DAPCountsCommand {
         guard operands.count == 1 else { throw CLIFailure(code: .usage, message: usage) }
         let name = CLI.displayName(operands[0])
         let bytes = try CLI.readInput(operands[0], limit: 16 << 20)
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              Set(object.keys) == ["report_count", "aggregate_result"] else {
-            throw CLIFailure(code: .dataError, message: "\(name): not {\"report_count\", \"aggregate_result\"}")
+        // Each report sets at most `presenceMaxWeight` bits (the VDAF's validity proof checks
+        // it): the bound the counts file records and its release is calibrated to.
+        let counts: CountsFile
+        do {
+            counts = try CountsFile(dapAggregate: bytes, index: CatalogIndex(), maxWeight: Int(TelemetryMeasurement.presenceMaxWeight))
+        } catch {
+            throw CLIFailure(code: .dataError, message: "\(name): \(error.message)")
         }
-        let index = CatalogIndex()
-        let layout = index.layout
-        let n: Int
-        do { n = try CountsFile.integer(object["report_count"], "report_count") } catch { throw CLIFailure(code: .dataError, message: "\(name): \(error.message)") }
-        guard let values = object["aggregate_result"] as? [Any], values.count == layout.width else {
-            throw CLIFailure(code: .dataError, message: "\(name): aggregate_result must hold \(layout.width) integers (the catalogue's layout)")
-        }
-        var sums: [Int] = []
-        for (i, v) in values.enumerated() {
-            do { sums.append(try CountsFile.integer(v, "aggregate_result[\(i)]")) } catch { throw CLIFailure(code: .dataError, message: "\(name): \(error.message)") }
-            guard sums[i] <= n else { throw CLIFailure(code: .dataError, message: "\(name): aggregate_result[\(i)] is over report_count") }
-        }
-        var agg = Aggregates(pluginCount: index.count)
-        agg.instances = n
-        for (p, name) in layout.plugins.enumerated() {
-            if let number = index.number(of: name) { agg.pluginInstances[number] = sums[p] }
-        }
-        for (k, kind) in layout.kinds.enumerated() {
-            if let position = CatalogIndex.kinds.firstIndex(of: kind) { agg.unlisted[position] = sums[layout.plugins.count + k] }
-        }
-        // Each report sets at most 15 bits (the presence measurement's max weight): that is the bound.
-        FileHandle.standardOutput.write(Data(agg.countsJSON(index: index, bounds: ContributionBounds(maxPlugins: Int(TelemetryMeasurement.presenceMaxWeight))).utf8))
+        FileHandle.standardOutput.write(Data(counts.json.utf8))
     }
 }

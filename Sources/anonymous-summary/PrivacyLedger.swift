@@ -6,100 +6,6 @@ import Foundation
 import UsageReport
 import CommandLineSupport
 
-/// A counts file read strictly: the shape of `schema/report-counts.schema.json` and nothing else.
-struct CountsFile {
-    struct ReadError: Error { var message: String }
-
-    var bounds: ContributionBounds
-    var aggregates: Aggregates
-
-    static let maxCount = 1 << 53
-
-    static func read(_ bytes: [UInt8], index: CatalogIndex) throws(ReadError) -> CountsFile {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes))
-        } catch {
-            // Foundation's debug description says where (its localized one only that it failed).
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ReadError(message: "not JSON" + (detail.map { " (\($0))" } ?? ""))
-        }
-        guard let root = object as? [String: Any] else { throw ReadError(message: "not a JSON object") }
-        let known: Set<String> = ["counts", "version", "notice", "catalog", "bounds", "instances", "conflicts", "uptime", "plugins", "kinds", "pairs"]
-        if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ReadError(message: "unknown key '\(unknown)'")
-        }
-        guard root["counts"] as? String == "anonymous-summary" else { throw ReadError(message: "not a counts file (\"counts\": \"anonymous-summary\" is missing)") }
-        guard try integer(root["version"], "version") == 1 else { throw ReadError(message: "version is not 1 (this tool reads version 1)") }
-        guard root["catalog"] as? String == index.layout.fingerprint else {
-            throw ReadError(message: "made with another catalogue (its fingerprint is not \(index.layout.fingerprint))")
-        }
-        guard let b = root["bounds"] as? [String: Any], Set(b.keys) == ["max_plugins", "max_components"] else {
-            throw ReadError(message: "bounds must be {\"max_plugins\", \"max_components\"}")
-        }
-        let c = try integer(b["max_plugins"], "bounds.max_plugins"), m = try integer(b["max_components"], "bounds.max_components")
-        guard c >= 2, c <= 64, m >= 1, m <= 1_000 else { throw ReadError(message: "bounds out of range (max_plugins 2–64, max_components 1–1000)") }
-        let bounds = ContributionBounds(maxPlugins: c, maxComponents: m)
-        var agg = Aggregates(pluginCount: index.count)
-        agg.instances = try integer(root["instances"], "instances")
-        agg.conflicts = try integer(root["conflicts"], "conflicts")
-        guard let uptime = root["uptime"] as? [String: Any], Set(uptime.keys) == Set(UptimeBucket.allCases.map(\.key)) else {
-            throw ReadError(message: "uptime must have exactly the keys \(UptimeBucket.allCases.map(\.key).joined(separator: ", "))")
-        }
-        for bucket in UptimeBucket.allCases { agg.uptime[bucket.rawValue] = try integer(uptime[bucket.key], "uptime.\(bucket.key)") }
-        func plugin(_ value: Any?, _ at: String) throws(ReadError) -> Int {
-            guard let o = value as? [String: Any], Set(o.keys) == ["type", "name"], let t = o["type"] as? String, let n = o["name"] as? String,
-                  let kind = ComponentKind(rawValue: t), let name = index.catalog.plugin(named: n, kind: kind), let number = index.number(of: name) else {
-                throw ReadError(message: "\(at): not {\"type\", \"name\"} of a catalogue plugin")
-            }
-            return number
-        }
-        var seen = Set<Int>()
-        for (i, entry) in try array(root["plugins"], "plugins").enumerated() {
-            guard let o = entry as? [String: Any], Set(o.keys) == ["type", "name", "instances", "components"] else {
-                throw ReadError(message: "plugins[\(i)]: must have exactly type, name, instances, components")
-            }
-            let p = try plugin(["type": o["type"] as Any, "name": o["name"] as Any], "plugins[\(i)]")
-            guard seen.insert(p).inserted else { throw ReadError(message: "plugins[\(i)]: \(index.names[p]) appears twice") }
-            agg.pluginInstances[p] = try integer(o["instances"], "plugins[\(i)].instances")
-            agg.components[p] = try integer(o["components"], "plugins[\(i)].components")
-        }
-        var seenKinds = Set<Int>()
-        for (i, entry) in try array(root["kinds"], "kinds").enumerated() {
-            guard let o = entry as? [String: Any], Set(o.keys) == ["type", "unlisted", "malformed"], let t = o["type"] as? String,
-                  let kind = ComponentKind(rawValue: t), let k = CatalogIndex.kinds.firstIndex(of: kind), seenKinds.insert(k).inserted else {
-                throw ReadError(message: "kinds[\(i)]: must be {type, unlisted, malformed} of a kind, once each")
-            }
-            agg.unlisted[k] = try integer(o["unlisted"], "kinds[\(i)].unlisted")
-            agg.malformed[k] = try integer(o["malformed"], "kinds[\(i)].malformed")
-        }
-        for (i, entry) in try array(root["pairs"], "pairs").enumerated() {
-            guard let o = entry as? [String: Any], Set(o.keys) == ["a", "b", "instances"] else {
-                throw ReadError(message: "pairs[\(i)]: must have exactly a, b, instances")
-            }
-            let a = try plugin(o["a"], "pairs[\(i)].a"), b = try plugin(o["b"], "pairs[\(i)].b")
-            guard a != b else { throw ReadError(message: "pairs[\(i)]: a plugin paired with itself") }
-            guard agg.pairs[Aggregates.pairKey(a, b)] == nil else { throw ReadError(message: "pairs[\(i)]: the pair appears twice") }
-            agg.setPair(a, b, try integer(o["instances"], "pairs[\(i)].instances"))
-        }
-        return CountsFile(bounds: bounds, aggregates: agg)
-    }
-
-    static func integer(_ value: Any?, _ at: String) throws(ReadError) -> Int {
-        // JSON true/false arrive as NSNumber too, of type "c" (char): refused.
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
-              let d = Optional(number.doubleValue), d.rounded() == d, d >= 0, d <= Double(maxCount) else {
-            throw ReadError(message: "\(at): needs a whole number from 0 to 2^53")
-        }
-        return Int(d)
-    }
-
-    static func array(_ value: Any?, _ at: String) throws(ReadError) -> [Any] {
-        guard let a = value as? [Any] else { throw ReadError(message: "\(at): needs an array") }
-        return a
-    }
-}
-
 /// An input of a release, as the ledger records it (so that an auditor can tell which data was
 /// released): its name, SHA-256 and size.
 struct LedgerInput {
@@ -125,7 +31,7 @@ struct LedgerInput {
     }
 }
 
-/// The privacy ledger of `report` (`--ledger`, on by default): `PrivacyLedger` (UsageReport)
+/// The privacy ledger of `report` (`--ledger`, on by default): `PrivacyLedger` (DifferentialPrivacy)
 /// kept in a file. Any name of the file (a symbolic or hard link) reaches the same inode, which is
 /// locked (flock) from reading to the end of the write, and written in place: two names never
 /// hold two ledgers, and two releases at once are charged one after the other.

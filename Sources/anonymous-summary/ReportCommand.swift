@@ -103,7 +103,7 @@ enum ReportCommand {
             }
             maxPlugins = c
         }
-        var minInstances = UsageReport.defaultMinInstances
+        var minInstances = ExactReport.defaultMinInstances
         if let text = flags["--min-instances"]?.last {
             guard let k = Int(text), k >= 1 else {
                 throw CLIFailure(code: .usage, message: "--min-instances needs a whole number of at least 1")
@@ -120,7 +120,7 @@ enum ReportCommand {
             }
             focus = plugin
         }
-        var bounds = ContributionBounds(maxPlugins: maxPlugins)
+        let bounds = ContributionBounds(maxPlugins: maxPlugins)
         var rng = BufferedSystemRandom()
 
         // The input: a counts file, or payload lines.
@@ -150,38 +150,19 @@ enum ReportCommand {
             if ledgerPath != nil { inputs.append(.init(name: CLI.displayName(countsFile), bytes: bytes)) }
             let counts: CountsFile
             do {
-                counts = try CountsFile.read(bytes, index: index)
+                counts = try CountsFile(reading: bytes, index: index)
             } catch {
                 throw CLIFailure(code: .dataError, message: "\(CLI.displayName(countsFile)): \(error.message)")
             }
             if let text = flags["--max-plugins"]?.last, Int(text) != counts.bounds.maxPlugins {
                 throw CLIFailure(code: .usage, message: "--max-plugins \(text) differs from the counts file's bound (\(counts.bounds.maxPlugins)): the sensitivity is the file's")
             }
-            bounds = counts.bounds
-            let report: PrivateReport
-            if let ledgerPath {
-                let charged = try ledgerFailure(ledgerPath) { () throws(PrivacyLedgerError) in
-                    try PrivacyLedger.release(counts: counts.aggregates, index: index, store: FileLedgerStore(path: ledgerPath),
-                                              epsilon: epsilon, delta: delta, bounds: bounds, budget: budget,
-                                              note: LedgerInput.note(inputs), using: &rng)
-                }
-                report = charged.report
-                CLI.printError("report: charged to \(ledgerPath): ρ = \(fmt(report.rhoSpent)) to every instance (the counts' instances are unknown); "
-                               + "the most spent is now ρ = \(fmt(charged.ledger.mostSpent)) of ρ = \(fmt(charged.ledger.rhoCap)) "
-                               + "(ε = \(charged.ledger.budgetEpsilon) at δ = \(charged.ledger.delta))")
-            } else {
-                do {
-                    report = try PrivateReport.release(counts.aggregates, index: index, epsilon: epsilon, delta: delta,
-                                                       bounds: bounds, using: &rng)
-                } catch {
-                    throw CLIFailure(code: .usage, message: error.description)
-                }
-            }
-            text = render(report, format: format, focus: focus.flatMap(index.number(of:)))
+            text = try publish(.counts(counts), bounds: counts.bounds, epsilon: epsilon, delta: delta, ledgerPath: ledgerPath,
+                               budget: budget, inputs: inputs, format: format, focus: focus.flatMap(index.number(of:)), using: &rng)
         } else {
             let files = try inputFiles(operands)
             if let out = flags["--accepted"]?.last { accepted = try AcceptedLines(out, inputs: files) }
-            var builder = ReportBuilder(index: index)
+            var builder = CollectedInstances(index: index)
             for file in files {
                 var hasher: SHA256? = ledgerPath == nil ? nil : SHA256()
                 var size = 0
@@ -200,7 +181,7 @@ enum ReportCommand {
                 CLI.printError(what + ": the figures below are of no instance")
             }
             if release == "ldp" {
-                let report = builder.report(minInstances: minInstances)
+                let report = builder.exactReport(minInstances: minInstances)
                 if let ledgerPath {
                     let epsilons = report.ldp.filter(\.published).map { "\($0.mechanism.epsilon)" }.joined(separator: ",")
                     _ = try ledgerFailure(ledgerPath) { () throws(PrivacyLedgerError) in
@@ -217,11 +198,16 @@ enum ReportCommand {
                 }
             } else if release == "exact" {
                 if format == "counts" {
-                    let (agg, cut) = builder.boundedAggregates(bounds: bounds, using: &rng)
+                    let counts: BoundedCounts, cut: Int
+                    do {
+                        (counts, cut) = try builder.boundedCounts(bounds: bounds, using: &rng)
+                    } catch {
+                        throw CLIFailure(code: .software, message: error.description)
+                    }
                     if cut > 0 { CLI.printError("report: \(CLI.plural(cut, "instance")) had more than \(bounds.maxPlugins) plugins: a random \(bounds.maxPlugins) of each were kept") }
-                    text = agg.countsJSON(index: index, bounds: bounds)
+                    text = CountsFile(counts: counts, index: index, bounds: bounds).json
                 } else {
-                    let report = builder.report(minInstances: minInstances)
+                    let report = builder.exactReport(minInstances: minInstances)
                     switch format {
                     case "json": text = report.json(with: focus)
                     case "csv": text = report.csv(with: focus)
@@ -230,37 +216,8 @@ enum ReportCommand {
                     }
                 }
             } else {
-                let result: (report: PrivateReport, cut: Int)
-                if let ledgerPath {
-                    let charged = try ledgerFailure(ledgerPath) { () throws(PrivacyLedgerError) in
-                        try PrivacyLedger.release(builder, store: FileLedgerStore(path: ledgerPath), epsilon: epsilon, delta: delta,
-                                                  bounds: bounds, budget: budget, note: LedgerInput.note(inputs), using: &rng)
-                    }
-                    result = (charged.report, charged.cut)
-                    if charged.leftOut > 0 {
-                        CLI.printError("report: \(charged.leftOut) of \(CLI.plural(charged.instancesRead, "instance")) left out of this release: "
-                                       + "each has spent what the ledger's cap allows (\(ledgerPath))")
-                    }
-                    CLI.printError("report: charged to \(ledgerPath): ρ = \(fmt(result.report.rhoSpent)) to each of "
-                                   + "\(CLI.plural(charged.instancesRead - charged.leftOut, "instance")); the most spent is now "
-                                   + "ρ = \(fmt(charged.ledger.mostSpent)) of ρ = \(fmt(charged.ledger.rhoCap)) "
-                                   + "(ε = \(charged.ledger.budgetEpsilon) at δ = \(charged.ledger.delta))")
-                } else {
-                    do {
-                        result = try builder.privateReport(epsilon: epsilon, delta: delta, bounds: bounds, using: &rng)
-                    } catch {
-                        throw CLIFailure(code: .usage, message: error.description)
-                    }
-                }
-                if result.cut > 0 {
-                    CLI.printError("report: \(CLI.plural(result.cut, "instance")) had more than \(bounds.maxPlugins) plugins: "
-                                   + "a random \(bounds.maxPlugins) of each were counted (for the operator; not in the release)")
-                }
-                if builder.ldpPayloads > 0 {
-                    CLI.printError("report: \(CLI.plural(builder.ldpPayloads, "LDP payload")) left out of the private release "
-                                   + "(their estimates carry only their local guarantee): --release ldp prints them")
-                }
-                text = render(result.report, format: format, focus: focus.flatMap(index.number(of:)))
+                text = try publish(.payloads(builder), bounds: bounds, epsilon: epsilon, delta: delta, ledgerPath: ledgerPath,
+                                   budget: budget, inputs: inputs, format: format, focus: focus.flatMap(index.number(of:)), using: &rng)
             }
         }
         if release == "dp" && noLedger {
@@ -289,19 +246,20 @@ enum ReportCommand {
         }
     }
 
-    static func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
-
-    static func render(_ report: PrivateReport, format: String, focus: Int?) -> String {
-        if let warning = report.noiseWarning {
-            CLI.printError("report: \(warning). Collect payloads for longer before publishing; the operator can read "
-                           + "the exact figures with --release exact (not for publication)")
+    /// The private release (`PrivateReport.publish`: release, charge, render), its notes
+    /// printed to standard error; its text is returned for standard output.
+    static func publish(_ input: PrivateReport.Input, bounds: ContributionBounds, epsilon: Double, delta: Double,
+                        ledgerPath: String?, budget: Double?, inputs: [LedgerInput], format: String, focus: Int?,
+                        using rng: inout BufferedSystemRandom) throws(CLIFailure) -> String {
+        let charge = ledgerPath.map {
+            PrivateReport.Charge(store: FileLedgerStore(path: $0), name: $0, budget: budget, note: LedgerInput.note(inputs))
         }
-        return switch format {
-        case "json": report.json(with: focus)
-        case "csv": report.csv(with: focus)
-        case "svg": report.svg()
-        default: report.table(with: focus)
+        let published = try ledgerFailure(ledgerPath ?? "") { () throws(PrivacyLedgerError) in
+            try PrivateReport.publish(input, bounds: bounds, epsilon: epsilon, delta: delta, charge: charge,
+                                      format: ReleaseFormat(rawValue: format) ?? .table, focus: focus, using: &rng)
         }
+        for note in published.notes { CLI.printError(note) }
+        return published.text
     }
 
     static func number(_ flags: [String: [String]], _ name: String, _ fallback: Double, _ rule: String,
@@ -342,7 +300,7 @@ enum ReportCommand {
     /// Feeds `path` to the builder a megabyte at a time: memory does not grow with the file.
     /// With a hasher, the bytes are hashed on the way (the ledger's record of the input); with
     /// `accepted`, the lines the builder accepts are written to it.
-    static func read(_ path: String, into builder: inout ReportBuilder, hasher: inout SHA256?, size: inout Int,
+    static func read(_ path: String, into builder: inout CollectedInstances, hasher: inout SHA256?, size: inout Int,
                      accepted: AcceptedLines? = nil) throws(CLIFailure) {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }

@@ -36,8 +36,8 @@ final class RenderPropertyTests: XCTestCase {
         var out: [PrivateReport] = []
         for (index, epsilon, delta, c) in [(small, 1.0, 1e-7, 8), (small, 0.1, 1e-9, 2), (small, 40.0, 1e-3, 64), (benthos, 1.0, 1e-7, 8)] {
             let agg = Aggregates(pluginCount: index.count)
-            out.append(try! PrivateReport.release(agg, index: index, epsilon: epsilon, delta: delta,
-                                                  bounds: ContributionBounds(maxPlugins: c), using: &g))
+            out.append(try! PrivateReport.release(agg.attested(index: index, bounds: ContributionBounds(maxPlugins: c)), index: index,
+                                                  bounds: ContributionBounds(maxPlugins: c), epsilon: epsilon, delta: delta, using: &g))
         }
         return out
     }()
@@ -98,8 +98,7 @@ final class RenderPropertyTests: XCTestCase {
             pairs = (0..<t.pairs.count).map { _ in Int64(rng.next() % spread) - Int64(t.noise(.pairs).displayThreshold) }
             for _ in 0..<Int(source.draw(60)) { pairs[Int(source.draw(UInt64(pairs.count)))] = count() }
         }
-        let report = PrivateReport(index: t.index, epsilon: t.epsilon, delta: t.delta, bounds: t.bounds, rhoBudget: t.rhoBudget,
-                                   rhoSpent: t.rhoSpent, epsilonSpent: t.epsilonSpent, groups: t.groups,
+        let report = PrivateReport(figuresOf: t,
                                    instances: instances, conflicts: conflicts, uptime: uptime, pluginInstances: plugins,
                                    components: components, unlisted: unlisted, malformed: malformed, pairs: pairs)
         let focus: Int? = source.draw(3) == 0 ? Int(source.draw(UInt64(n))) : nil
@@ -107,7 +106,7 @@ final class RenderPropertyTests: XCTestCase {
     } }
 
     struct ExactCase {
-        var report: UsageReport
+        var report: ExactReport
         var aggregates: Aggregates
         var index: CatalogIndex
         var focus: PluginName?
@@ -174,7 +173,7 @@ final class RenderPropertyTests: XCTestCase {
         var rejected: [RejectionReason: Int] = [:]
         for reason in RejectionReason.allCases where source.draw(4) == 0 { rejected[reason] = 1 + Int(source.draw(1 << 40)) }
         let lines = agg.instances + Int(source.draw(100))
-        let report = UsageReport(aggregates: agg, index: index, minInstances: k, lines: lines, payloads: lines, rejected: rejected, ldp: groups)
+        let report = ExactReport(aggregates: agg, index: index, minInstances: k, lines: lines, payloads: lines, rejected: rejected, ldp: groups)
         let focus: PluginName? = source.draw(3) == 0 ? index.names[Int(source.draw(UInt64(index.count)))] : nil
         return ExactCase(report: report, aggregates: agg, index: index, focus: focus)
     } }
@@ -285,7 +284,9 @@ final class RenderPropertyTests: XCTestCase {
             ?? checkJSON(r.ldpReleaseJSON(), "ldp json")
             ?? checkCSV(r.ldpReleaseCSV(), "ldp csv", header: exactHeader, numeric: exactNumeric)
             ?? checkSVG(r.ldpReleaseSVG(), "ldp svg")
-            ?? checkJSON(c.aggregates.countsJSON(index: c.index, bounds: ContributionBounds()), "counts")
+            ?? (try? c.aggregates.attested(index: c.index, bounds: ContributionBounds())).flatMap {
+                checkJSON(CountsFile(counts: $0, index: c.index, bounds: ContributionBounds()).json, "counts")
+            }
     }
 
     static func show(_ c: DPCase) -> String {
@@ -317,7 +318,7 @@ final class RenderPropertyTests: XCTestCase {
         // 30 in swift test (each release draws 55,278 noisy pairs: 300 take about 2 minutes in a
         // debug build); ONE_INSTANCE_RELEASES=300 for the issue's evidence.
         let releases = Int(ProcessInfo.processInfo.environment["ONE_INSTANCE_RELEASES"] ?? "") ?? 30
-        var builder = ReportBuilder(index: Self.benthos)
+        var builder = CollectedInstances(index: Self.benthos)
         builder.add(text: Array(#"{"id":"6f1c2d3e-4b5a-4978-8695-a4b3c2d1e0f9","uptime":7200,"components":[{"type":"input","name":"kafka"},{"type":"processor","name":"mapping"},{"type":"output","name":"aws_s3"}]}"#.utf8))
         var parsed = 0, failures: [String] = []
         for r in 0..<releases {
@@ -401,8 +402,7 @@ final class RenderPropertyTests: XCTestCase {
         // Charts that cut a kind short (more than 12 plugins; an LDP group of more than 24) and
         // say so, from every renderer.
         let t = Self.templates[0], n = t.index.count
-        let full = PrivateReport(index: t.index, epsilon: t.epsilon, delta: t.delta, bounds: t.bounds, rhoBudget: t.rhoBudget,
-                                 rhoSpent: t.rhoSpent, epsilonSpent: t.epsilonSpent, groups: t.groups,
+        let full = PrivateReport(figuresOf: t,
                                  instances: NoisyCount(value: 5_000, halfWidth95: 44), conflicts: t.conflicts, uptime: t.uptime,
                                  pluginInstances: [Int64](repeating: 1_000, count: n), components: t.components,
                                  unlisted: t.unlisted, malformed: t.malformed, pairs: t.pairs)
@@ -412,8 +412,8 @@ final class RenderPropertyTests: XCTestCase {
         var group = LDPGroupReport(mechanism: OptimizedUnaryEncoding(epsilon: 1)!, fingerprint: t.index.layout.fingerprint,
                                    instances: 30, payloads: 30, conflicts: 0, published: true)
         group.plugins = t.index.layout.plugins.map { .init(plugin: $0, estimate: LDPEstimate(unbiased: 0.5, standardError: 0.01)) }
-        let exact = UsageReport(aggregates: agg, index: t.index, minInstances: 10, lines: 30, payloads: 30, rejected: [:], ldp: [group])
-        let ldpOnly = UsageReport(aggregates: Aggregates(pluginCount: n), index: t.index, minInstances: 10, lines: 30, payloads: 30,
+        let exact = ExactReport(aggregates: agg, index: t.index, minInstances: 10, lines: 30, payloads: 30, rejected: [:], ldp: [group])
+        let ldpOnly = ExactReport(aggregates: Aggregates(pluginCount: n), index: t.index, minInstances: 10, lines: 30, payloads: 30,
                                   rejected: [:], ldp: [group])
         for (what, svg) in [("dp", full.svg()), ("exact", exact.svg()), ("ldp", exact.ldpReleaseSVG()), ("exact, LDP only", ldpOnly.svg())] {
             XCTAssertTrue(svg.contains(" more "), "\(what) cuts a kind short")

@@ -42,10 +42,10 @@ final class ReportPropertyTests: XCTestCase {
         return Population(members: members)
     } }
 
-    static func report(_ lines: [String], k: Int) -> UsageReport {
-        var builder = ReportBuilder()
+    static func report(_ lines: [String], k: Int) -> ExactReport {
+        var builder = CollectedInstances()
         builder.add(text: Array(lines.joined(separator: "\n").utf8))
-        return builder.report(minInstances: k)
+        return builder.exactReport(minInstances: k)
     }
 
     static func show(_ p: Population) -> String {

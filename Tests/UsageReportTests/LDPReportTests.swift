@@ -50,9 +50,9 @@ final class LDPReportTests: XCTestCase {
         lines.append(try Self.ldpLine(0, config: "input: {kafka: {}}", seed: 0, uptime: 900))
         // An exact payload.
         lines.append(#"{"id":"00000000-0000-4000-8000-0000000000ff","uptime":1,"components":[{"type":"input","name":"kafka"}]}"#)
-        var builder = ReportBuilder(index: Self.index)
+        var builder = CollectedInstances(index: Self.index)
         builder.add(text: Array(lines.joined(separator: "\n").utf8))
-        let report = builder.report(minInstances: 25)
+        let report = builder.exactReport(minInstances: 25)
         XCTAssertEqual(report.instances, 1, "exact instances only")
         XCTAssertEqual(report.ldp.map(\.mechanism.epsilon), [OptimizedUnaryEncoding.defaultEpsilon, 2])
         XCTAssertEqual(report.ldp.map(\.instances), [30, 20])
@@ -67,9 +67,9 @@ final class LDPReportTests: XCTestCase {
         XCTAssertFalse(report.table().contains("ε = 2.0"))
         // A conflict: one id, other bits.
         lines.append(try Self.ldpLine(1, config: "output: {drop: {}}", seed: 99, uptime: 5000))
-        builder = ReportBuilder(index: Self.index)
+        builder = CollectedInstances(index: Self.index)
         builder.add(text: Array(lines.joined(separator: "\n").utf8))
-        XCTAssertEqual(builder.report(minInstances: 1).rejected[.conflict], 1)
+        XCTAssertEqual(builder.exactReport(minInstances: 1).rejected[.conflict], 1)
     }
 
     func testTheEstimatorOnAHandMadeTable() throws {

@@ -11,11 +11,11 @@ final class PrivacyLedgerTests: XCTestCase {
     let index = PrivateReportTests.small
     let rho1 = PrivacyAccounting.rho(epsilon: 1, delta: 1e-7)
 
-    func builder(_ ids: Range<Int>) -> ReportBuilder {
+    func builder(_ ids: Range<Int>) -> CollectedInstances {
         PrivateReportTests.builder(ids.map { PrivateReportTests.line($0, ["input/in1", "processor/p2"]) }, index: index)
     }
 
-    func release(_ b: ReportBuilder, _ store: InMemoryLedgerStore, budget: Double? = nil, delta: Double = 1e-7,
+    func release(_ b: CollectedInstances, _ store: InMemoryLedgerStore, budget: Double? = nil, delta: Double = 1e-7,
                  seed: UInt64 = 1) throws(PrivacyLedgerError) -> ChargedRelease {
         var g = SplitMix64(seed: seed)
         return try PrivacyLedger.release(b, store: store, epsilon: 1, delta: delta, bounds: ContributionBounds(),
@@ -44,7 +44,7 @@ final class PrivacyLedgerTests: XCTestCase {
             XCTAssertEqual(n, 10)
         }
         XCTAssertEqual(store.bytes, before, "a refused release stores nothing")
-        XCTAssertThrowsError(try release(ReportBuilder(index: index), store)) { error in
+        XCTAssertThrowsError(try release(CollectedInstances(index: index), store)) { error in
             XCTAssertEqual(error as? PrivacyLedgerError, .noInstance)
         }
     }
@@ -82,14 +82,15 @@ final class PrivacyLedgerTests: XCTestCase {
         let cap = PrivacyAccounting.epsilon(rho: 2 * rho1, delta: 1e-7) * 1.0001
         _ = try release(builder(0..<3), counts, budget: cap)
         var g = SplitMix64(seed: 3)
-        let agg = builder(0..<3).aggregates()
-        let (_, after) = try PrivacyLedger.release(counts: agg, index: index, store: counts, epsilon: 1, delta: 1e-7,
-                                                   bounds: ContributionBounds(), budget: nil, note: "", using: &g)
+        let file = CountsFile(counts: try builder(0..<3).boundedCounts(bounds: ContributionBounds(), using: &g).counts,
+                              index: index, bounds: ContributionBounds())
+        let (_, after) = try PrivacyLedger.release(counts: file, store: counts, epsilon: 1, delta: 1e-7,
+                                                   budget: nil, note: "", using: &g)
         XCTAssertGreaterThan(after.sharedRho, 0)
         // Every instance, known or new, has now spent at least the shared ρ.
         XCTAssertEqual(after.spent(by: InstanceKey(high: 1, low: 2)), after.sharedRho)
-        XCTAssertThrowsError(try PrivacyLedger.release(counts: agg, index: index, store: counts, epsilon: 1, delta: 1e-7,
-                                                       bounds: ContributionBounds(), budget: nil, note: "", using: &g)) { error in
+        XCTAssertThrowsError(try PrivacyLedger.release(counts: file, store: counts, epsilon: 1, delta: 1e-7,
+                                                       budget: nil, note: "", using: &g)) { error in
             guard case .unidentifiedReleaseRefused = error as? PrivacyLedgerError else { return XCTFail("\(error)") }
         }
     }

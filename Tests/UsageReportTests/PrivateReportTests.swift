@@ -39,8 +39,8 @@ final class PrivateReportTests: XCTestCase {
         return text + "}"
     }
 
-    static func builder(_ lines: [String], index: CatalogIndex) -> ReportBuilder {
-        var b = ReportBuilder(index: index)
+    static func builder(_ lines: [String], index: CatalogIndex) -> CollectedInstances {
+        var b = CollectedInstances(index: index)
         b.add(text: Array(lines.joined(separator: "\n").utf8))
         return b
     }
@@ -129,20 +129,11 @@ final class PrivateReportTests: XCTestCase {
                                    malformed: g.next() & 1 == 0 ? Array(kinds.prefix(g.int(10))) : [])]
             }
             var g1 = SplitMix64(seed: UInt64(trial)), g2 = SplitMix64(seed: UInt64(trial))
-            let before = Self.builder(lines, index: index).boundedAggregates(bounds: bounds, using: &g1).aggregates
-            let after = Self.builder(lines + extra, index: index).boundedAggregates(bounds: bounds, using: &g2).aggregates
+            let before = try Self.builder(lines, index: index).boundedCounts(bounds: bounds, using: &g1).counts
+            let after = try Self.builder(lines + extra, index: index).boundedCounts(bounds: bounds, using: &g2).counts
             func d2(_ x: [Int], _ y: [Int]) -> Int { zip(x, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
-            var pairKeys = Set(before.pairs.keys)
-            pairKeys.formUnion(after.pairs.keys)
-            let moved: [FigureGroup: Int] = [
-                .instances: d2([before.instances], [after.instances]),
-                .uptime: d2(before.uptime, after.uptime),
-                .conflicts: d2([before.conflicts], [after.conflicts]),
-                .plugins: d2(before.pluginInstances, after.pluginInstances),
-                .components: d2(before.components, after.components),
-                .kinds: d2(before.unlisted + before.malformed, after.unlisted + after.malformed),
-                .pairs: pairKeys.reduce(0) { let d = (after.pairs[$1] ?? 0) - (before.pairs[$1] ?? 0); return $0 + d * d },
-            ]
+            var moved: [FigureGroup: Int] = [:]
+            for group in FigureGroup.allCases { moved[group] = d2(before.sums[group.position], after.sums[group.position]) }
             for group in FigureGroup.allCases {
                 let bound = group.sensitivitySquared(bounds)
                 XCTAssertLessThanOrEqual(moved[group] ?? .max, bound, "trial \(trial): \(group)")
@@ -255,33 +246,41 @@ final class PrivateReportTests: XCTestCase {
 
         // The exact report (k = 10): the fakes lift every pair with the rare input to `fakes`,
         // so the target's pairs are the ones at fakes + 1.
-        let exact = b.report(minInstances: 10)
+        let exact = b.exactReport(minInstances: 10)
         var guessed: Set<Int> = [rare]
         for p in exact.pairs(with: index.names[rare]) where p.instances - fakes >= 1 {
             guessed.insert(index.number(of: p.b)!)
         }
         let exactSucceeds = guessed == truth
 
+        // The attacker reads the plugins' figures and the pairs' with the rare input, nothing
+        // else: those are drawn as a release draws them (the bounded sum plus its group's
+        // discrete Gaussian, `NoisyCounts.release`), with the noise calibrated once; the other
+        // figures, independent of these, are not drawn. Same power, a fraction of the time.
+        let bounds = ContributionBounds()
+        let calibration = try PrivateReport.calibration(index: index, bounds: bounds, epsilon: epsilon)
+        let pluginNoise = calibration.groups[FigureGroup.plugins.position].noise
+        let pairNoise = calibration.groups[FigureGroup.pairs.position].noise
         var successes = 0
         for r in 0..<releases {
             var g = SplitMix64(seed: UInt64(1_000 + r))
-            let (agg, _) = b.boundedAggregates(bounds: ContributionBounds(), using: &g)
+            let counts = try b.boundedCounts(bounds: bounds, using: &g).counts
+            let pluginSums = counts.sums[FigureGroup.plugins.position], pairSums = counts.sums[FigureGroup.pairs.position]
             // What the attacker knows: everything but the target's own (unbounded: it has 5 plugins) contribution.
-            var rest = agg
-            for p in truth { rest.pluginInstances[p] -= 1 }
-            for p in truth { for q in truth where p < q { rest.pairs[Aggregates.pairKey(p, q)]! -= 1 } }
-            let report = try PrivateReport.release(agg, index: index, epsilon: epsilon, using: &g)
-            // `noiseless`: the same release without its noise (the bounded exact counts), to show
-            // that the attacker is not toothless.
-            let plugins = noiseless ? agg.pluginInstances.map(Int64.init) : report.pluginInstances
-            func pairCount(_ a: Int, _ b: Int) -> Int64 {
-                noiseless ? Int64(agg.pairs[Aggregates.pairKey(a, b)] ?? 0) : report.pairs[report.pairIndex(a, b)]
-            }
+            var restPlugins = pluginSums, restPairs = pairSums
+            for p in truth { restPlugins[p] -= 1 }
+            for p in truth { for q in truth where p < q { restPairs[index.pairIndex(p, q)] -= 1 } }
+            // `noiseless`: the same figures without their noise (the bounded exact counts), to
+            // show that the attacker is not toothless.
+            func figure(_ sum: Int, _ noise: DiscreteGaussian) -> Int64 { Int64(sum) + (noiseless ? 0 : noise.sample(using: &g)) }
+            let plugins = pluginSums.map { figure($0, pluginNoise) }
+            func pairCount(_ a: Int, _ b: Int) -> Int64 { figure(pairSums[index.pairIndex(a, b)], pairNoise) }
+            let rest = (pluginInstances: restPlugins, pairs: restPairs)
             let residual = (0..<index.count).map { Double(plugins[$0]) - Double(rest.pluginInstances[$0]) }
             let threshold = Set((0..<index.count).filter { residual[$0] >= 0.5 })
-            let vp = report.noise(.plugins).noise.variance, vq = report.noise(.pairs).noise.variance
+            let vp = pluginNoise.variance, vq = pairNoise.variance
             let scores = (0..<index.count).filter { $0 != rare }.map { p -> (Int, Double) in
-                let pairResidual = Double(pairCount(rare, p)) - Double(rest.pairs[Aggregates.pairKey(rare, p)] ?? 0)
+                let pairResidual = Double(pairCount(rare, p)) - Double(rest.pairs[index.pairIndex(rare, p)])
                 return (p, residual[p] / vp + pairResidual / vq)
             }.sorted { $0.1 > $1.1 }
             let top = Set(scores.prefix(4).map(\.0) + [rare])
@@ -317,14 +316,34 @@ final class PrivateReportTests: XCTestCase {
         let lines = (0..<40).map { Self.line($0, uptime: 7_200 * $0, ["input/kafka", "processor/mapping", "processor/mapping", "output/aws_s3"],
                                               unlisted: $0 % 3 == 0 ? ["output"] : []) }
         let b = Self.builder(lines, index: Self.benthos)
-        let (agg, _) = b.boundedAggregates(bounds: ContributionBounds(), using: &g)
-        let text = agg.countsJSON(index: Self.benthos, bounds: ContributionBounds())
+        let (counts, _) = try b.boundedCounts(bounds: ContributionBounds(), using: &g)
+        let text = CountsFile(counts: counts, index: Self.benthos, bounds: ContributionBounds()).json
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         XCTAssertEqual(object["instances"] as? Int, 40)
         XCTAssertEqual((object["pairs"] as? [Any])?.count, 3)
         XCTAssertEqual((object["plugins"] as? [[String: Any]])?.first { $0["name"] as? String == "mapping" }?["components"] as? Int, 80)
         XCTAssertEqual(((object["kinds"] as? [[String: Any]])?.first)?["unlisted"] as? Int, 14)
         XCTAssertTrue(text.contains("NOT FOR PUBLICATION"))
+        // Read back: the same sums, now attested by the file, under the bounds it records.
+        let read = try CountsFile(reading: Array(text.utf8), index: Self.benthos)
+        XCTAssertEqual(read.counts.sums, counts.sums)
+        XCTAssertEqual(read.bounds, ContributionBounds())
+        XCTAssertNil(counts.attestation, "bounded here")
+        XCTAssertNotNil(read.counts.attestation, "a file's bound is its word")
+        XCTAssertEqual(read.json, text)
+    }
+
+    /// The notes' ρ are printed as C's %.4g printed them.
+    func testGeneralFormatIsPrintfs() {
+        var g = SplitMix64(seed: 17)
+        var values: [Double] = [0, 1, 0.5, 1e-5, 1.5e-5, 9.9995, 99995, 123456, 0.0001, 0.00009999, 3, 2.5e-3, 1e4, 9999.4, 9999.5]
+        for _ in 0..<2_000 {
+            let exponent = Int(g.next() % 14) - 8
+            var x = Double(g.next() >> 11) * 0x1p-53
+            for _ in 0..<abs(exponent) { x = exponent < 0 ? x / 10 : x * 10 }
+            values.append(x)
+        }
+        for x in values { XCTAssertEqual(Format.general(x), String(format: "%.4g", x), "\(x)") }
     }
 }
 
@@ -338,8 +357,7 @@ extension PrivateReportTests {
         for (i, v) in plugins { p[i] = v }
         for (i, v) in components { c[i] = v }
         for (i, v) in pairs { q[i] = v }
-        return PrivateReport(index: r.index, epsilon: r.epsilon, delta: r.delta, bounds: r.bounds, rhoBudget: r.rhoBudget,
-                             rhoSpent: r.rhoSpent, epsilonSpent: r.epsilonSpent, groups: r.groups,
+        return PrivateReport(figuresOf: r,
                              instances: instances.map { NoisyCount(value: $0, halfWidth95: r.instances.halfWidth95) } ?? r.instances,
                              conflicts: r.conflicts,
                              uptime: uptime.map { $0.map { NoisyCount(value: $0, halfWidth95: r.uptime[0].halfWidth95) } } ?? r.uptime,
@@ -351,7 +369,7 @@ extension PrivateReportTests {
     /// included): finite, the estimate inside its interval, shares within [0, 1].
     func testDerivedFiguresAreDefinedForEveryNoisyValue() throws {
         var g = SplitMix64(seed: 11)
-        let base = try PrivateReport.release(Aggregates(pluginCount: Self.small.count), index: Self.small, using: &g)
+        let base = try PrivateReport.release(try Aggregates(pluginCount: Self.small.count).attested(index: Self.small, bounds: ContributionBounds()), index: Self.small, bounds: ContributionBounds(), using: &g)
         let hn = Int64(base.halfWidth(.instances, counts: 2)), hp = Int64(base.halfWidth(.plugins, counts: 2))
         let atIssue = Self.with(base, instances: -hn)
         XCTAssertFalse(atIssue.json().contains("nan"), "instances at -\(hn)")
@@ -382,7 +400,7 @@ extension PrivateReportTests {
         var g = SplitMix64(seed: 12)
         let index = Self.benthos
         let mapping = try XCTUnwrap(index.names.firstIndex { $0.description == "processor/mapping" })
-        let empty = try PrivateReport.release(Aggregates(pluginCount: index.count), index: index, using: &g)
+        let empty = try PrivateReport.release(try Aggregates(pluginCount: index.count).attested(index: index, bounds: ContributionBounds()), index: index, bounds: ContributionBounds(), using: &g)
         let small = Self.with(empty, instances: 29, uptime: [20, 30, -12, 3], plugins: [mapping: 120], components: [mapping: -411])
         XCTAssertEqual(small.noiseDominated.map(\.description).prefix(5),
                        ["instances 29 ± 44", "uptime < 1 hour 20 ± 49", "uptime < 1 day 30 ± 49", "uptime < 1 week -12 ± 49",
@@ -397,7 +415,7 @@ extension PrivateReportTests {
         var agg = Aggregates(pluginCount: index.count)
         agg.instances = 300
         agg.uptime = [75, 75, 75, 75]
-        let r300 = try PrivateReport.release(agg, index: index, using: &g)
+        let r300 = try PrivateReport.release(try agg.attested(index: index, bounds: ContributionBounds()), index: index, bounds: ContributionBounds(), using: &g)
         XCTAssertTrue(r300.noiseWarning?.hasPrefix("this release is mostly noise: it rests on ") ?? false, r300.noiseWarning ?? "nil")
 
         // 20,000 instances using four plugins with a component each: nothing to say.
@@ -405,8 +423,8 @@ extension PrivateReportTests {
         agg.uptime = [5_000, 5_000, 5_000, 5_000]
         let common = ["input/kafka", "processor/mapping", "processor/log", "output/aws_s3"].map { name in index.names.firstIndex { $0.description == name }! }
         for p in common { agg.pluginInstances[p] = 20_000; agg.components[p] = 20_000 }
-        for a in common { for b in common where a < b { agg.setPair(a, b, 20_000) } }
-        let large = try PrivateReport.release(agg, index: index, using: &g)
+        for a in common { for b in common where a < b { agg.pairs[Aggregates.pairKey(a, b)] = 20_000 } }
+        let large = try PrivateReport.release(try agg.attested(index: index, bounds: ContributionBounds()), index: index, bounds: ContributionBounds(), using: &g)
         XCTAssertEqual(large.noiseDominated, [])
         XCTAssertNil(large.noiseWarning)
         // A shown plugin whose components are within their noise is named, without "mostly noise".
@@ -420,7 +438,7 @@ extension PrivateReportTests {
         var agg = Aggregates(pluginCount: Self.benthos.count)
         agg.instances = 1
         let kafka = try XCTUnwrap(Self.benthos.names.firstIndex { $0.description == "input/kafka" })
-        let r = Self.with(try PrivateReport.release(agg, index: Self.benthos, using: &g), plugins: [kafka: 500])
+        let r = Self.with(try PrivateReport.release(try agg.attested(index: Self.benthos, bounds: ContributionBounds()), index: Self.benthos, bounds: ContributionBounds(), using: &g), plugins: [kafka: 500])
         let table = r.table()
         XCTAssertTrue(table.contains("\ninput plugins (top 1 of "), table)
         for kind in CatalogIndex.kinds where kind != .input && !(0..<r.index.count).contains(where: { r.index.names[$0].kind == kind && r.shows(plugin: $0) }) {
@@ -435,14 +453,14 @@ extension PrivateReportTests {
         var g = SplitMix64(seed: 14)
         let processors = Self.small.names.indices.filter { Self.small.names[$0].kind == .processor }
         XCTAssertEqual(processors.count, 20)
-        let empty = try PrivateReport.release(Aggregates(pluginCount: Self.small.count), index: Self.small, using: &g)
+        let empty = try PrivateReport.release(try Aggregates(pluginCount: Self.small.count).attested(index: Self.small, bounds: ContributionBounds()), index: Self.small, bounds: ContributionBounds(), using: &g)
         let dp = Self.with(empty, instances: 5_000, plugins: Dictionary(uniqueKeysWithValues: processors.map { ($0, 1_000) }))
         XCTAssertTrue(dp.svg().contains(">and 8 more processor plugins above the display threshold (see the table, JSON or CSV)<"), dp.svg())
         XCTAssertEqual(dp.svg(topPlugins: 20).components(separatedBy: "class=\"bar\"").count - 1, 20)
         XCTAssertFalse(dp.svg(topPlugins: 20).contains("more processor plugins"))
 
         let lines = (0..<30).map { Self.line($0, processors.map { "processor/\(Self.small.names[$0].name)" }) }
-        let exact = Self.builder(lines, index: Self.small).report(minInstances: 10)
+        let exact = Self.builder(lines, index: Self.small).exactReport(minInstances: 10)
         XCTAssertTrue(exact.svg().contains(">and 8 more processor plugins used by 10 instances or more (see the table, JSON or CSV)<"), exact.svg())
 
         // 40 LDP payloads reporting every bit: every plugin is distinguishable from 0, 41 of them.
@@ -453,7 +471,7 @@ extension PrivateReportTests {
             return #"{"id":"00000000-0000-4000-8000-000000\#(hex)","uptime":3600,"mechanism":"oue","epsilon":1.0986122886681098,"#
                 + #""catalog":"\#(Self.small.layout.fingerprint)","bits":"\#(bits)"}"#
         }
-        let ldp = Self.builder(ldpLines, index: Self.small).report(minInstances: 1)
+        let ldp = Self.builder(ldpLines, index: Self.small).exactReport(minInstances: 1)
         XCTAssertEqual(ldp.ldp.first?.instances, 40, "the LDP lines were read")
         XCTAssertTrue(ldp.ldpReleaseSVG().contains(">and 17 more plugins distinguishable from 0 (see the table, JSON or CSV)<"), ldp.ldpReleaseSVG())
     }

@@ -22,10 +22,10 @@ final class ReportTests: XCTestCase {
         return text + "}"
     }
 
-    static func report(_ lines: [String], k: Int = 1) -> UsageReport {
-        var builder = ReportBuilder(index: index)
+    static func report(_ lines: [String], k: Int = 1) -> ExactReport {
+        var builder = CollectedInstances(index: index)
         builder.add(text: Array(lines.joined(separator: "\n").utf8))
-        return builder.report(minInstances: k)
+        return builder.exactReport(minInstances: k)
     }
 
     static func plugin(_ text: String) -> PluginName {
@@ -147,7 +147,7 @@ final class ReportTests: XCTestCase {
         var text = Array(Self.line(1, ["input/kafka"]).utf8) + [0x0A]
         text += [UInt8](repeating: 0x7B, count: PayloadReader.maxLineLength + 10) + [0x0A]
         text += Array(Self.line(2, ["input/kafka"]).utf8)
-        var builder = ReportBuilder(index: Self.index)
+        var builder = CollectedInstances(index: Self.index)
         var start = 0
         while start < text.count {  // in odd-sized chunks
             let end = min(text.count, start + 4093)
@@ -155,7 +155,7 @@ final class ReportTests: XCTestCase {
             start = end
         }
         builder.endOfStream()
-        let report = builder.report(minInstances: 1)
+        let report = builder.exactReport(minInstances: 1)
         XCTAssertEqual(report.lines, 3)
         XCTAssertEqual(report.rejected[.tooLong], 1)
         XCTAssertEqual(report.instances, 2)
@@ -188,7 +188,7 @@ extension ReportTests {
                      Self.line(4, ["input/not_a_plugin"]), good[2]]
         let text = Array(lines.joined(separator: "\n").utf8)  // the last line has no \n
         for size in [1, 7, 4093, text.count] {
-            var builder = ReportBuilder(index: Self.index)
+            var builder = CollectedInstances(index: Self.index)
             var handed: [[UInt8]] = []
             var start = 0
             while start < text.count {

@@ -3,7 +3,7 @@ import DifferentialPrivacy
 import Primitives
 import AnonymousSummary
 
-extension UsageReport {
+extension ExactReport {
     /// The report as CSV, one figure a row:
     /// `section,type,name,other_type,other_name,instances,share,components,lift,confidence_ab,confidence_ba,epsilon,estimate,unbiased,ci95_low,ci95_high`.
     /// LDP groups' estimates are `ldp_plugin`, `ldp_unlisted` and `ldp_pair` rows, with ε.
@@ -13,7 +13,7 @@ extension UsageReport {
     /// so that every row has the header's 16 columns. An interval end that is not finite (an
     /// LDP group of one instance) is an empty cell.
     public func csv(with focus: PluginName? = nil) -> String {
-        csv(with: focus, notice: UsageReport.notice)
+        csv(with: focus, notice: ExactReport.notice)
     }
 
     func csv(with focus: PluginName?, notice: String) -> String {

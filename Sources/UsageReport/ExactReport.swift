@@ -8,7 +8,7 @@ import AnonymousSummary
 /// Built once from `Aggregates`; every count below `minInstances` is replaced here by
 /// `.belowThreshold`, and pairs below it are dropped, so no format can print a number the
 /// threshold withholds: the renderers only ever see this value.
-public struct UsageReport: Sendable {
+public struct ExactReport: Sendable {
     public static let defaultMinInstances = 10
     /// The first line of every format of the exact view.
     public static let notice = "NOT FOR PUBLICATION: exact figures for the operator; reports can be differenced and faked into, so publish only the private release (the default)"
@@ -83,7 +83,7 @@ public struct UsageReport: Sendable {
     /// LDP payloads, by (mechanism, ε, catalogue), apart from the exact ones.
     public let ldp: [LDPGroupReport]
 
-    public init(aggregates agg: Aggregates, index: CatalogIndex, minInstances: Int,
+    package init(aggregates agg: Aggregates, index: CatalogIndex, minInstances: Int,
                 lines: Int, payloads: Int, rejected: [RejectionReason: Int], ldp: [LDPGroupReport] = []) {
         let k = max(1, minInstances)
         self.minInstances = k

@@ -9,7 +9,7 @@ import AnonymousSummary
 /// Payloads are grouped by id; the one with the greatest uptime stands for the instance (at
 /// equal uptimes, the smaller content, so the result does not depend on line order). An id
 /// whose payloads disagree about the components is counted once as a `conflict`.
-public struct ReportBuilder: Sendable {
+public struct CollectedInstances: Sendable {
     public let index: CatalogIndex
     private var reader: PayloadReader
     /// Lines read, payloads accepted, and rejected lines by reason.
@@ -128,7 +128,7 @@ public struct ReportBuilder: Sendable {
     }
 
     private mutating func add(_ payload: ExactPayload) {
-        let key = ReportBuilder.key(of: payload)
+        let key = CollectedInstances.key(of: payload)
         let number: Int32
         if let known = contentNumbers[key] {
             number = known
@@ -163,56 +163,38 @@ public struct ReportBuilder: Sendable {
         instances = instances.filter { keep($0.key) }
     }
 
-    /// The aggregates over the instances, before any threshold (see `UsageReport`, which is
-    /// what gets published).
-    public func aggregates() -> Aggregates {
-        let n = index.count
-        var weights = [Int](repeating: 0, count: contents.count)
-        var agg = Aggregates(pluginCount: n)
-        for instance in instances.values {
-            weights[Int(instance.content)] += 1
-            agg.uptime[UptimeBucket(seconds: instance.uptime).rawValue] += 1
-            if instance.conflicted { agg.conflicts += 1 }
-        }
-        agg.instances = instances.count
-        var distinct: [Int] = []
-        for (c, key) in contents.enumerated() where weights[c] > 0 {
-            let w = weights[c]
-            distinct.removeAll(keepingCapacity: true)
+    /// A content key read back: its distinct plugins (sorted) with their component counts, and
+    /// the kinds with unlisted and with malformed components.
+    struct ContentParts {
+        var plugins: [Int] = []
+        var componentCounts: [Int] = []
+        var unlisted: [Int] = []
+        var malformed: [Int] = []
+
+        mutating func read(_ key: [UInt64]) {
+            plugins.removeAll(keepingCapacity: true)
+            componentCounts.removeAll(keepingCapacity: true)
+            unlisted.removeAll(keepingCapacity: true)
+            malformed.removeAll(keepingCapacity: true)
             var i = 0
             while i < key.count, key[i] != UInt64.max {
                 let p = Int(key[i])
-                agg.components[p] += w
-                if distinct.last != p { distinct.append(p) }
+                if plugins.last == p { componentCounts[componentCounts.count - 1] += 1 } else { plugins.append(p); componentCounts.append(1) }
                 i += 1
-            }
-            for p in distinct { agg.pluginInstances[p] += w }
-            for x in 0..<distinct.count {
-                for y in (x + 1)..<max(x + 1, distinct.count) {
-                    agg.addPair(distinct[x], distinct[y], w)
-                }
             }
             i += 1
             var section = 0  // 0: unlisted, 1: malformed
             while i < key.count {
                 if key[i] == UInt64.max { section = 1; i += 1; continue }
-                let kind = Int(key[i])
-                if section == 0 { agg.unlisted[kind] += w } else { agg.malformed[kind] += w }
+                if section == 0 { unlisted.append(Int(key[i])) } else { malformed.append(Int(key[i])) }
                 i += 2
             }
         }
-        return agg
     }
 
-    /// The aggregates with each instance's contribution bounded, for a differentially private
-    /// release: an instance keeps at most `bounds.maxPlugins` distinct plugins (a uniformly random
-    /// subset, drawn from `g`, when it has more), so at most C(C, 2) pairs; its components of a
-    /// plugin count at most `bounds.maxComponents`; it sits in one uptime bucket, has at most one
-    /// unlisted and one malformed flag per kind and at most one conflict flag. `cut` is how many
-    /// instances lost plugins to the bound (for the operator, never published).
-    public func boundedAggregates<G: RandomNumberGenerator>(bounds: ContributionBounds, using g: inout G)
-        -> (aggregates: Aggregates, cut: Int)
-    {
+    /// The aggregates over the instances, before any threshold (see `ExactReport`, which is
+    /// what the exact view prints). Unbounded: never the input of a private release.
+    package func aggregates() -> Aggregates {
         var weights = [Int](repeating: 0, count: contents.count)
         var agg = Aggregates(pluginCount: index.count)
         for instance in instances.values {
@@ -221,52 +203,98 @@ public struct ReportBuilder: Sendable {
             if instance.conflicted { agg.conflicts += 1 }
         }
         agg.instances = instances.count
-        var cut = 0
-        var distinct: [Int] = []
-        var counts: [Int] = []
-        var kept: [Int] = []
+        var parts = ContentParts()
         for (c, key) in contents.enumerated() where weights[c] > 0 {
             let w = weights[c]
-            distinct.removeAll(keepingCapacity: true)
-            counts.removeAll(keepingCapacity: true)
-            var i = 0
-            while i < key.count, key[i] != UInt64.max {
-                let p = Int(key[i])
-                if distinct.last == p { counts[counts.count - 1] += 1 } else { distinct.append(p); counts.append(1) }
-                i += 1
+            parts.read(key)
+            for (p, n) in zip(parts.plugins, parts.componentCounts) {
+                agg.pluginInstances[p] += w
+                agg.components[p] += n * w
             }
-            i += 1
-            var section = 0
-            while i < key.count {
-                if key[i] == UInt64.max { section = 1; i += 1; continue }
-                let kind = Int(key[i])
-                if section == 0 { agg.unlisted[kind] += w } else { agg.malformed[kind] += w }
-                i += 2
+            for x in parts.plugins.indices {
+                for y in (x + 1)..<parts.plugins.count { agg.addPair(parts.plugins[x], parts.plugins[y], w) }
             }
-            if distinct.count <= bounds.maxPlugins {
-                agg.addBounded(distinct.indices, distinct, counts, bounds, weight: w)
-            } else {
+            for k in parts.unlisted { agg.unlisted[k] += w }
+            for k in parts.malformed { agg.malformed[k] += w }
+        }
+        return agg
+    }
+
+    /// The instances' counts for a differentially private release, each instance's contribution
+    /// bounded by `bounds` then checked against the sensitivities `FigureGroup` declares
+    /// (`BoundedCounts.add`): an instance keeps at most `bounds.maxPlugins` distinct plugins (a
+    /// uniformly random subset, drawn from `g`, when it has more), so at most C(C, 2) pairs; its
+    /// components of a plugin count at most `bounds.maxComponents`; it sits in one uptime bucket,
+    /// has at most one unlisted and one malformed flag per kind and at most one conflict flag.
+    /// `cut` is how many instances lost plugins to the bound (for the operator, never published).
+    public func boundedCounts<G: RandomNumberGenerator>(bounds: ContributionBounds, using g: inout G)
+        throws(ReleaseError) -> (counts: BoundedCounts, cut: Int)
+    {
+        var counts = BoundedCounts(groups: FigureGroup.countGroups(bounds, index: index))
+        // Instances with the same content, uptime bucket and conflict flag contribute the same:
+        // one check, added as many times (each instance over the bound draws its own subset).
+        var weights: [Int: Int] = [:]
+        for instance in instances.values {
+            let bucket = UptimeBucket(seconds: instance.uptime).rawValue
+            weights[Int(instance.content) << 3 | bucket << 1 | (instance.conflicted ? 1 : 0), default: 0] += 1
+        }
+        var cut = 0
+        var parts = ContentParts()
+        var partsOf = -1
+        var kept: [Int] = []
+        for (shape, w) in weights.sorted(by: { $0.key < $1.key }) {
+            let content = shape >> 3, bucket = (shape >> 1) & 3, conflicted = shape & 1 == 1
+            if content != partsOf { parts.read(contents[content]); partsOf = content }
+            do {
+                if parts.plugins.count <= bounds.maxPlugins {
+                    try counts.add(contribution(parts, kept: Array(parts.plugins.indices), bucket: bucket, conflicted: conflicted, bounds), count: w)
+                    continue
+                }
                 cut += w
                 for _ in 0..<w {
                     // A uniformly random subset of maxPlugins positions: a partial Fisher–Yates
                     // shuffle, then sorted so that pairs keep a < b.
-                    kept = Array(distinct.indices)
+                    kept = Array(parts.plugins.indices)
                     for j in 0..<bounds.maxPlugins {
                         let r = j + Int(g.next(upperBound: UInt64(kept.count - j)))
                         kept.swapAt(j, r)
                     }
                     kept.removeLast(kept.count - bounds.maxPlugins)
                     kept.sort()
-                    agg.addBounded(kept, distinct, counts, bounds, weight: 1)
+                    try counts.add(contribution(parts, kept: kept, bucket: bucket, conflicted: conflicted, bounds))
                 }
+            } catch {
+                throw .contributionRefused(error)
             }
         }
-        return (agg, cut)
+        return (counts, cut)
     }
 
-    /// The report: aggregates with the threshold applied.
-    public func report(minInstances: Int = UsageReport.defaultMinInstances) -> UsageReport {
-        UsageReport(aggregates: aggregates(), index: index, minInstances: minInstances,
+    /// One instance's contribution: the plugins at positions `kept` of `parts`, their components
+    /// clipped to `bounds.maxComponents`, their pairs, its kinds' flags, its bucket and conflict.
+    private func contribution(_ parts: ContentParts, kept: [Int], bucket: Int, conflicted: Bool,
+                              _ bounds: ContributionBounds) -> Contribution {
+        var c = Contribution()
+        c.add(1, at: 0, inGroup: FigureGroup.instances.position)
+        c.add(1, at: bucket, inGroup: FigureGroup.uptime.position)
+        if conflicted { c.add(1, at: 0, inGroup: FigureGroup.conflicts.position) }
+        for position in kept { c.add(1, at: parts.plugins[position], inGroup: FigureGroup.plugins.position) }
+        for position in kept {
+            c.add(min(parts.componentCounts[position], bounds.maxComponents), at: parts.plugins[position], inGroup: FigureGroup.components.position)
+        }
+        for k in parts.unlisted { c.add(1, at: k, inGroup: FigureGroup.kinds.position) }
+        for k in parts.malformed { c.add(1, at: CatalogIndex.kinds.count + k, inGroup: FigureGroup.kinds.position) }
+        for x in kept.indices {
+            for y in kept[(x + 1)...] {
+                c.add(1, at: index.pairIndex(parts.plugins[kept[x]], parts.plugins[y]), inGroup: FigureGroup.pairs.position)
+            }
+        }
+        return c
+    }
+
+    /// The exact view: aggregates with the threshold applied (not for publication).
+    public func exactReport(minInstances: Int = ExactReport.defaultMinInstances) -> ExactReport {
+        ExactReport(aggregates: aggregates(), index: index, minInstances: minInstances,
                     lines: lines, payloads: payloads, rejected: rejected,
                     ldp: ldpReports(minInstances: max(1, minInstances)))
     }
@@ -306,42 +334,28 @@ public enum UptimeBucket: Int, CaseIterable, Sendable {
     }
 }
 
-/// Counts over instances, before the threshold: not for publishing as they are.
-public struct Aggregates: Sendable, Equatable {
-    public var instances = 0
-    public var conflicts = 0
-    public var uptime = [Int](repeating: 0, count: UptimeBucket.allCases.count)
+/// Counts over instances, unbounded, before the threshold: the exact view's input, never a
+/// release's (`package`: a client reaches them only through `ExactReport`).
+package struct Aggregates: Sendable, Equatable {
+    package var instances = 0
+    package var conflicts = 0
+    package var uptime = [Int](repeating: 0, count: UptimeBucket.allCases.count)
     /// Per plugin number: instances using it, and components in all instances.
-    public var pluginInstances: [Int]
-    public var components: [Int]
+    package var pluginInstances: [Int]
+    package var components: [Int]
     /// Per kind number: instances with unlisted (malformed) components of that kind.
-    public var unlisted = [Int](repeating: 0, count: CatalogIndex.kinds.count)
-    public var malformed = [Int](repeating: 0, count: CatalogIndex.kinds.count)
+    package var unlisted = [Int](repeating: 0, count: CatalogIndex.kinds.count)
+    package var malformed = [Int](repeating: 0, count: CatalogIndex.kinds.count)
     /// Instances using both plugins of a pair, keyed by `pairKey(a, b)` with a < b.
-    public var pairs: [UInt64: Int] = [:]
+    package var pairs: [UInt64: Int] = [:]
 
-    public init(pluginCount: Int) {
+    package init(pluginCount: Int) {
         pluginInstances = [Int](repeating: 0, count: pluginCount)
         components = [Int](repeating: 0, count: pluginCount)
     }
 
-    public static func pairKey(_ a: Int, _ b: Int) -> UInt64 {
+    package static func pairKey(_ a: Int, _ b: Int) -> UInt64 {
         UInt64(min(a, b)) << 32 | UInt64(max(a, b))
-    }
-
-    /// Adds the plugins at `positions` of `distinct` (sorted plugin numbers, with their
-    /// component counts), components clipped, and their pairs, `weight` times.
-    mutating func addBounded<S: Collection>(_ positions: S, _ distinct: [Int], _ counts: [Int],
-                                            _ bounds: ContributionBounds, weight w: Int) where S.Element == Int {
-        let chosen = positions.map { distinct[$0] }
-        for position in positions {
-            let p = distinct[position]
-            pluginInstances[p] += w
-            components[p] += min(counts[position], bounds.maxComponents) * w
-        }
-        for x in 0..<chosen.count {
-            for y in (x + 1)..<max(x + 1, chosen.count) { addPair(chosen[x], chosen[y], w) }
-        }
     }
 
     mutating func addPair(_ a: Int, _ b: Int, _ w: Int) {

@@ -3,12 +3,12 @@ import DifferentialPrivacy
 import Primitives
 import AnonymousSummary
 
-extension UsageReport {
+extension ExactReport {
     /// The report as JSON (`schema/report.schema.json`). Figures under the threshold are left
     /// out and counted in `suppressed`; rejected lines appear only as counts by reason.
     /// With `with`, `pairs` holds only the pairs with that plugin, as `a`, by confidence.
     public func json(with focus: PluginName? = nil) -> String {
-        var out: [String] = ["{\"notice\": \(Format.json(UsageReport.notice)),"]
+        var out: [String] = ["{\"notice\": \(Format.json(ExactReport.notice)),"]
         func field(_ name: String, _ value: String, last: Bool = false) {
             out.append("  \(Format.json(name)): \(value)" + (last ? "" : ","))
         }

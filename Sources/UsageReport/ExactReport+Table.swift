@@ -3,12 +3,12 @@ import DifferentialPrivacy
 import Primitives
 import AnonymousSummary
 
-extension UsageReport {
+extension ExactReport {
     /// The report for a terminal: totals, rejected lines, uptimes, the top plugins of each kind,
     /// unlisted and malformed counts, then the top pairs by lift (or, with `with`, what goes
     /// with that plugin, by confidence).
     public func table(with focus: PluginName? = nil, topPlugins: Int = 15, topPairs: Int = 20) -> String {
-        var out: [String] = [UsageReport.notice]
+        var out: [String] = [ExactReport.notice]
         let below = "< \(minInstances)"
         let rejectedLines = rejected.filter { $0.key != .conflict }.values.reduce(0, +)
         let ldpPayloads = ldp.reduce(0) { $0 + $1.payloads }

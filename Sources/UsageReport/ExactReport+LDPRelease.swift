@@ -4,7 +4,7 @@ import Primitives
 import AnonymousSummary
 
 /// `report --release ldp`: the groups of LDP payloads alone, with the guarantee they have.
-extension UsageReport {
+extension ExactReport {
     /// What holds for these figures, said first in every format.
     public static let ldpNotice = "LDP payloads only: what each payload says carries the plugin-level ε of the mechanism that drew it, "
         + "for anyone who reads it; the number of instances in a group, and whether an instance sent a payload at all, are not protected"
@@ -13,7 +13,7 @@ extension UsageReport {
 
     /// The LDP groups as a table (the same section as in the exact view, led by the notice).
     public func ldpReleaseTable(topPlugins: Int = 15, topPairs: Int = 20) -> String {
-        var out = [UsageReport.ldpNotice]
+        var out = [ExactReport.ldpNotice]
         if publishedLDP.isEmpty {
             out.append("")
             out.append("No group of LDP payloads with at least \(Format.plural(minInstances, "instance")).")
@@ -25,7 +25,7 @@ extension UsageReport {
     /// `schema/report.schema.json`, release "ldp".
     public func ldpReleaseJSON() -> String {
         var out = ["{"] + Format.reportHeader(release: "ldp")
-        out.append("  \"guarantee\": \(Format.json(UsageReport.ldpNotice)),")
+        out.append("  \"guarantee\": \(Format.json(ExactReport.ldpNotice)),")
         out.append("  \"min_instances\": \(minInstances),")
         out.append("  \"ldp\": [")
         out += ldpJSON()
@@ -38,14 +38,14 @@ extension UsageReport {
     /// The exact view's CSV rows of LDP groups only (its columns): the header, a `notice` row
     /// with what holds for them (the text in `name`), then the `ldp_*` rows.
     public func ldpReleaseCSV() -> String {
-        let rows = csv(with: nil, notice: UsageReport.ldpNotice).split(separator: "\n", omittingEmptySubsequences: true)
+        let rows = csv(with: nil, notice: ExactReport.ldpNotice).split(separator: "\n", omittingEmptySubsequences: true)
         let kept = rows.enumerated().filter { $0.offset <= 1 || $0.element.hasPrefix("ldp_") }.map(\.element)
         return kept.joined(separator: "\n") + "\n"
     }
 
     /// The LDP groups' plugin estimates as bars, each with its 95% interval as a whisker.
     public func ldpReleaseSVG(topPlugins: Int = 24) -> String {
-        svgDocument(title: "Plugin shares, estimated from LDP payloads", subtitle: UsageReport.ldpNotice, comment: nil) {
+        svgDocument(title: "Plugin shares, estimated from LDP payloads", subtitle: ExactReport.ldpNotice, comment: nil) {
             ldpChart(top: $0, topPlugins: topPlugins)
         }
     }
@@ -70,7 +70,7 @@ extension UsageReport {
                 body.append("<rect x=\"\(left + labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" class=\"bar\">"
                             + "<title>\(Format.xml(p.plugin.description)): estimated share, 95% interval</title></rect>")
                 body.append("<path d=\"M\(x(e.low)) \(mid)H\(x(e.high))M\(x(e.low)) \(mid - 4)V\(mid + 4)M\(x(e.high)) \(mid - 4)V\(mid + 4)\" class=\"whisker\"/>")
-                body.append("<text x=\"\(max(x(e.high), left + labelWidth + length) + 6)\" y=\"\(y + 14)\" class=\"value\">\(Format.xml(UsageReport.estimateText(e)))</text>")
+                body.append("<text x=\"\(max(x(e.high), left + labelWidth + length) + 6)\" y=\"\(y + 14)\" class=\"value\">\(Format.xml(ExactReport.estimateText(e)))</text>")
                 y += rowHeight
             }
             if shown.isEmpty {

@@ -3,7 +3,7 @@ import DifferentialPrivacy
 import Primitives
 import AnonymousSummary
 
-extension UsageReport {
+extension ExactReport {
     /// The `ldp` array of the JSON report: one object per group of LDP payloads.
     func ldpJSON() -> [String] {
         var lines: [String] = []

@@ -3,7 +3,7 @@ import DifferentialPrivacy
 import Primitives
 import AnonymousSummary
 
-extension UsageReport {
+extension ExactReport {
     /// A self-contained SVG chart: for each kind, a bar per published plugin (the top
     /// `topPlugins`) with its share of instances. Nothing under the threshold is drawn.
     public func svg(topPlugins: Int = 12) -> String {
@@ -34,7 +34,7 @@ extension UsageReport {
         if body.isEmpty && !publishedLDP.isEmpty {
             // An LDP-only collection: chart its estimates, with their intervals.
             return svgDocument(title: "Plugin shares, estimated from LDP payloads (exact view: NOT FOR PUBLICATION)",
-                               subtitle: "No exact payload. " + UsageReport.ldpNotice, comment: UsageReport.notice) {
+                               subtitle: "No exact payload. " + ExactReport.ldpNotice, comment: ExactReport.notice) {
                 ldpChart(top: $0, topPlugins: 24)
             }
         }
@@ -49,7 +49,7 @@ extension UsageReport {
             y += 22
         }
         let height = y + 10
-        var out: [String] = ["<!-- \(Format.xml(UsageReport.notice)) -->"]
+        var out: [String] = ["<!-- \(Format.xml(ExactReport.notice)) -->"]
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
                    + "role=\"img\" aria-label=\"Plugin shares per kind\">")
         out.append("<style>text{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:12px;fill:#222}"
