@@ -58,6 +58,10 @@ let package = Package(
         // Oblivious HTTP (RFC 9458) over known-length Binary HTTP (RFC 9292): key configurations,
         // the client's and the gateway's encapsulation. No Foundation.
         .target(name: "ObliviousHTTP", dependencies: ["HPKE", "Primitives"], swiftSettings: covered),
+        // Hex on stdin/stdout for Scripts/ohttp-interop (an independent Python OHTTP): not a product.
+        // Primitives' rounding calls libm, which an executable without Foundation must link itself.
+        .executableTarget(name: "ohttp-vectors", dependencies: ["ObliviousHTTP", "HPKE"],
+                          linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // The timed sender a host links: schedule, opt-outs, https, exact and LDP payloads, one
         // delivery seam (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary", "LocalPrivacy"]),
