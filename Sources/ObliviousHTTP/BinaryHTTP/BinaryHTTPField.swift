@@ -19,9 +19,11 @@ public struct BinaryHTTPField: Hashable, Sendable {
         try self.init(name: name, value: Array(value.utf8))
     }
 
-    /// The value as text, when it is UTF-8.
+    /// The value as text, when it is UTF-8 (decoding repairs invalid UTF-8, so a repaired
+    /// string differs from the bytes; `String(validating:)` needs macOS 15, the package 13).
     public var valueText: String? {
-        String(validating: value, as: UTF8.self)
+        let text = String(decoding: value, as: UTF8.self)
+        return text.utf8.elementsEqual(value) ? text : nil
     }
 
     init<Name: Collection<UInt8>>(nameBytes: Name, value: [UInt8], at offset: Int?) throws(BinaryHTTPError) {
@@ -88,7 +90,7 @@ enum BinaryHTTPSyntax {
         }
     }
 
-    /// Empty (RFC 9292 section 3.3: an absent authority is encoded empty) or RFC 3986 authority
+    /// Empty (RFC 9292 section 3.4: an absent authority is encoded empty) or RFC 3986 authority
     /// characters (userinfo, host including an IP literal's brackets, port).
     static func checkAuthority<Bytes: Collection<UInt8>>(_ authority: Bytes, at offset: Int?) throws(BinaryHTTPError) {
         guard authority.allSatisfy({ isURIByte($0) || ":@[]".utf8.contains($0) }) else {

@@ -1,4 +1,4 @@
-// Binary HTTP (RFC 9292 sections 3.1, 3.3, 3.8): a known-length request, encoded and decoded.
+// Binary HTTP (RFC 9292 sections 3.1, 3.4, 3.8): a known-length request, encoded and decoded.
 
 /// An HTTP request as RFC 9292's known-length binary message (framing indicator 0): control data
 /// (method, scheme, authority, path), header fields, content, trailer fields. Immutable and
@@ -8,7 +8,7 @@ public struct BinaryHTTPRequest: Hashable, Sendable {
     public let method: String
     /// `https`, `http`, or empty (CONNECT).
     public let scheme: String
-    /// `host[:port]`, or empty when there is none (RFC 9292 section 3.3).
+    /// `host[:port]`, or empty when there is none (RFC 9292 section 3.4).
     public let authority: String
     /// `/path?query`, `*`, or empty (CONNECT).
     public let path: String

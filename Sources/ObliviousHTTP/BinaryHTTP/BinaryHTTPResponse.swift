@@ -1,4 +1,4 @@
-// Binary HTTP (RFC 9292 sections 3.1, 3.4, 3.8): a known-length response, encoded and decoded.
+// Binary HTTP (RFC 9292 sections 3.1, 3.5, 3.8): a known-length response, encoded and decoded.
 
 /// An HTTP response as RFC 9292's known-length binary message (framing indicator 1): a final
 /// status, header fields, content, trailer fields. Informational (1xx) responses are read past
