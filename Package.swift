@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "HPKE", targets: ["HPKE"]),
         .library(name: "VDAF", targets: ["VDAF"]),
         .library(name: "DAP", targets: ["DAP"]),
+        .library(name: "ObliviousHTTP", targets: ["ObliviousHTTP"]),
         .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
         .library(name: "TelemetryDAP", targets: ["TelemetryDAP"]),
         .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
@@ -54,6 +55,13 @@ let package = Package(
         .target(name: "VDAF", dependencies: ["Primitives"], swiftSettings: covered),
         // DAP (IETF PPM): messages, profiles as values. No Foundation.
         .target(name: "DAP", dependencies: ["VDAF", "HPKE", "Primitives"], swiftSettings: covered),
+        // Oblivious HTTP (RFC 9458) over known-length Binary HTTP (RFC 9292): key configurations,
+        // the client's and the gateway's encapsulation. No Foundation.
+        .target(name: "ObliviousHTTP", dependencies: ["HPKE", "Primitives"], swiftSettings: covered),
+        // Hex on stdin/stdout for Scripts/ohttp-interop (an independent Python OHTTP): not a product.
+        // Primitives' rounding calls libm, which an executable without Foundation must link itself.
+        .executableTarget(name: "ohttp-vectors", dependencies: ["ObliviousHTTP", "HPKE"],
+                          linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // The timed sender a host links: schedule, opt-outs, https, exact and LDP payloads, one
         // delivery seam (Foundation for URLSession).
         .target(name: "TelemetrySender", dependencies: ["AnonymousSummary", "LocalPrivacy"]),
@@ -91,6 +99,7 @@ let package = Package(
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "Primitives", "DifferentialPrivacy", "LocalPrivacy", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "SummaryChecks", "TestSupport", "Primitives"]),
         .testTarget(name: "HPKETests", dependencies: ["HPKE", "Primitives", "TestSupport"]),
+        .testTarget(name: "ObliviousHTTPTests", dependencies: ["ObliviousHTTP", "HPKE", "Primitives"]),
         .testTarget(name: "DAPTests", dependencies: ["DAP", "HPKE", "VDAF", "TestSupport"]),
         .testTarget(name: "VDAFTests", dependencies: ["VDAF", "Primitives", "SummaryChecks", "TestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "TelemetrySenderTests", dependencies: ["TelemetrySender", "TelemetryDAP", "AnonymousSummary", "LocalPrivacy", "VDAF", "DAP",
