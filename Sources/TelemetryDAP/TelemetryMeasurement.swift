@@ -143,7 +143,7 @@ public struct DAPTelemetryLayout: Sendable {
     }
 
     /// Pair number `k` as (a, b), a < b, in the order (0,1), (0,2), … of the pair plugins.
-    static func pair(_ k: Int) -> (Int, Int) {
+    public static func pair(_ k: Int) -> (Int, Int) {
         let n = TelemetryMeasurement.pairPlugins.count
         var a = 0, k = k
         while k >= n - 1 - a { k -= n - 1 - a; a += 1 }

@@ -166,33 +166,36 @@ public struct CountsFile: Sendable {
     /// measurement in `index`'s layout (plugins in catalogue order, then the kinds' unlisted
     /// bits). Each report sets at most `maxWeight` bits, which the VDAF's validity proof checks
     /// (TelemetryMeasurement.presenceMaxWeight): that is the bound the counts are made under.
-    public init(dapAggregate bytes: [UInt8], index: CatalogIndex, maxWeight: Int) throws(ReadError) {
-        guard case .object(let object)? = try? JSONValue.parse(bytes), Set(object.keys) == ["report_count", "aggregate_result"] else {
-            throw ReadError(message: "not {\"report_count\", \"aggregate_result\"}")
-        }
+    /// A DAP collection of the telemetry's measurement: `reports` reports whose summed entries
+    /// say, per plugin of the catalogue's layout (then per kind, unlisted), how many reports use
+    /// it; per pair of plugins, how many use both; per uptime bucket, how many reports fall in it.
+    /// Bounded on the client's word (the aggregators' proof checks each entry is 0 or 1, not how
+    /// many are set; `attestation` says so in the file): each report sets at most
+    /// `bounds.maxPlugins` plugin entries and at most `bounds.maxPairs` pairs, one bucket.
+    public init(dapReports reports: Int, presence: [Int], pairs: [(PluginName, PluginName, Int)], uptime: [Int],
+                index: CatalogIndex, bounds: ContributionBounds, attestation: String) throws(ReadError) {
         let layout = index.layout
-        let n = try Self.integer(object["report_count"], "report_count")
-        guard case .array(let values) = object["aggregate_result"], values.count == layout.width else {
-            throw ReadError(message: "aggregate_result must hold \(layout.width) integers (the catalogue's layout)")
+        guard presence.count == layout.width else { throw ReadError(message: "the presence entries must be \(layout.width) (the catalogue's layout)") }
+        guard uptime.count == UptimeBucket.allCases.count else { throw ReadError(message: "the uptime entries must be \(UptimeBucket.allCases.count)") }
+        for value in presence + uptime + pairs.map(\.2) where value < 0 || value > reports {
+            throw ReadError(message: "an entry of \(value) is outside 0...\(reports) (the number of reports)")
         }
-        var bits: [Int] = []
-        for (i, v) in values.enumerated() {
-            bits.append(try Self.integer(v, "aggregate_result[\(i)]"))
-            guard bits[i] <= n else { throw ReadError(message: "aggregate_result[\(i)] is over report_count") }
-        }
-        let bounds = ContributionBounds(maxPlugins: maxWeight)
         let groups = FigureGroup.countGroups(bounds, index: index)
         var sums = groups.map { [Int](repeating: 0, count: $0.coordinates) }
-        sums[FigureGroup.instances.position][0] = n
+        sums[FigureGroup.instances.position][0] = reports
         for (p, name) in layout.plugins.enumerated() {
-            if let number = index.number(of: name) { sums[FigureGroup.plugins.position][number] = bits[p] }
+            if let number = index.number(of: name) { sums[FigureGroup.plugins.position][number] = presence[p] }
         }
         for (k, kind) in layout.kinds.enumerated() {
-            if let position = CatalogIndex.kinds.firstIndex(of: kind) { sums[FigureGroup.kinds.position][position] = bits[layout.plugins.count + k] }
+            if let position = CatalogIndex.kinds.firstIndex(of: kind) { sums[FigureGroup.kinds.position][position] = presence[layout.plugins.count + k] }
         }
+        for (a, b, count) in pairs {
+            guard let x = index.number(of: a), let y = index.number(of: b), x != y else { throw ReadError(message: "the pair \(a)+\(b) is not two catalogue plugins") }
+            sums[FigureGroup.pairs.position][index.pairIndex(min(x, y), max(x, y))] = count
+        }
+        for (k, count) in uptime.enumerated() { sums[FigureGroup.uptime.position][k] = count }
         do {
-            counts = try BoundedCounts(attestedSums: sums, groups: groups,
-                                       attestation: "a DAP collection: each report sets at most \(maxWeight) bits (Prio3MultihotCountVec's validity proof)")
+            counts = try BoundedCounts(attestedSums: sums, groups: groups, attestation: attestation)
         } catch {
             throw ReadError(message: "\(error)")
         }

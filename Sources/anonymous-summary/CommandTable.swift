@@ -157,11 +157,15 @@ enum CommandTable {
 
     static let dapCounts = CommandSpec(
         tool: name, name: "dap-counts", summary: "a DAP collection's sums into the counts file report --counts releases",
-        forms: [CommandForm(verb: nil, options: [], operands: .paths("FILE|-"))],
+        forms: [CommandForm(verb: nil, options: [
+            .valued("--dap-task", value: "FILE", help: "the DAP task file the reports were sent for", required: true, path: true),
+        ], operands: .paths("RESULT|-"))],
         about: """
-              Turns a DAP collection's result, {"report_count": N, "aggregate_result": [342 integers]}
-              (the presence measurement's sums), into the counts file `report --counts` releases.
-              A DAP report carries no uptime and no component counts: those figures are 0 in the file.
+              Turns a DAP collection's result into the counts file `report --counts` releases: the
+              output of Janus's collect tool ("Number of reports: N", "Aggregation result: [...]"),
+              or {"report_count": N, "aggregate_result": [...]}; the entries are mapped through the
+              task's layout (schema --dap-layout) to plugins, pairs and uptime buckets. A DAP report
+              carries no component counts: those figures are 0 in the file.
             """)
 
     static let completion = CommandSpec(

@@ -688,12 +688,12 @@ extension CLITests {
     /// A DAP collection's sums become a counts file, which `report --counts` releases.
     func testDAPCountsFeedThePrivateRelease() throws {
         let width = ComponentCatalog.benthos.pluginLayout.width
-        var sums = [Int](repeating: 0, count: width)
+        var sums = [Int](repeating: 0, count: 812)  // the task's layout: presence first
         let kafka = try XCTUnwrap(ComponentCatalog.benthos.pluginLayout.plugins.firstIndex { $0.kind == .input && $0.name == "kafka" })
         sums[kafka] = 700
         sums[width - 1] = 5  // scanner unlisted
         let input = "{\"report_count\": 1000, \"aggregate_result\": [\(sums.map(String.init).joined(separator: ","))]}"
-        let counts = try run(["dap-counts", "-"], stdin: input)
+        let counts = try run(["dap-counts", "--dap-task", "Examples/dap/task-dap-09.json", "-"], stdin: input)
         XCTAssertEqual(counts.status, 0, counts.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(counts.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["instances"] as? Int, 1000)
@@ -706,8 +706,9 @@ extension CLITests {
         XCTAssertEqual(released.status, 0, released.stderr)
         XCTAssertTrue(released.stdout.contains("kafka"), released.stdout)
         for bad in ["{}", "{\"report_count\": 3, \"aggregate_result\": [1]}",
-                    "{\"report_count\": 3, \"aggregate_result\": [\(([9] + [Int](repeating: 0, count: width - 1)).map(String.init).joined(separator: ","))]}"] {
-            XCTAssertEqual(try run(["dap-counts", "-"], stdin: bad).status, 65, bad.prefix(40).description)
+                    "{\"report_count\": 3, \"aggregate_result\": [\(([9] + [Int](repeating: 0, count: 811)).map(String.init).joined(separator: ","))]}",
+                    "{\"report_count\": 3, \"aggregate_result\": [\([Int](repeating: 0, count: width).map(String.init).joined(separator: ","))]}"] {
+            XCTAssertEqual(try run(["dap-counts", "--dap-task", "Examples/dap/task-dap-09.json", "-"], stdin: bad).status, 65, bad.prefix(40).description)
         }
     }
 }
@@ -774,5 +775,32 @@ extension CLITests {
         let unwritable = try run(["report", "--no-ledger", "--accepted", "/nonexistent-dir/accepted.jsonl", "-"], stdin: input.joined(separator: "\n"))
         XCTAssertEqual(unwritable.status, 66, unwritable.stderr)
         XCTAssertTrue(unwritable.stderr.hasPrefix("--accepted /nonexistent-dir/accepted.jsonl: cannot be written"), unwritable.stderr)
+    }
+}
+
+extension CLITests {
+    /// `dap-counts` maps a collection, as Janus's collect prints it, through the task's layout:
+    /// entry 25 is input/generate, 342 the first pair, 808 the second uptime bucket; a result of
+    /// another length is refused.
+    func testDAPCountsMapsJanussCollectOutputThroughTheLayout() throws {
+        var values = [Int](repeating: 0, count: 812)
+        values[25] = 3
+        values[342] = 2
+        values[808] = 4
+        let text = "Number of reports: 4\nSpanned interval: start: 0 length: 3600\nAggregation result: [" + values.map(String.init).joined(separator: ", ") + "]\n"
+        let r = try run(["dap-counts", "--dap-task", "Examples/dap/task-dap-09.json", "-"], stdin: text)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let counts = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(counts["instances"] as? Int, 4)
+        let plugins = try XCTUnwrap(counts["plugins"] as? [[String: Any]])
+        XCTAssertEqual(plugins.count, 1)
+        XCTAssertEqual(plugins.first?["name"] as? String, "generate")
+        XCTAssertEqual(plugins.first?["instances"] as? Int, 3)
+        let pairs = try XCTUnwrap(counts["pairs"] as? [[String: Any]])
+        XCTAssertEqual(pairs.first?["instances"] as? Int, 2)
+        XCTAssertEqual((counts["uptime"] as? [String: Int])?["under_1d"], 4)
+        let short = try run(["dap-counts", "--dap-task", "Examples/dap/task-dap-09.json", "-"], stdin: "Number of reports: 1\nAggregation result: [1, 0]\n")
+        XCTAssertEqual(short.status, 65)
+        XCTAssertTrue(short.stderr.contains("812"), short.stderr)
     }
 }
