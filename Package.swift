@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "ObliviousHTTP", targets: ["ObliviousHTTP"]),
         .library(name: "TelemetrySender", targets: ["TelemetrySender"]),
         .library(name: "TelemetryDAP", targets: ["TelemetryDAP"]),
+        .library(name: "TelemetryOHTTP", targets: ["TelemetryOHTTP"]),
         .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
     ],
     targets: [
@@ -71,10 +72,13 @@ let package = Package(
         // the parser, exit codes and failures, reading inputs (Foundation; AnonymousSummary for the
         // input limit). Not a product.
         .target(name: "CommandLineSupport", dependencies: ["AnonymousSummary"]),
+        // Every request through an Oblivious HTTP relay: the transport a host plugs into the sender's
+        // seam so that no target (collector, Leader, Helper) sees its address (Foundation).
+        .target(name: "TelemetryOHTTP", dependencies: ["TelemetrySender", "ObliviousHTTP", "HPKE"]),
         // The users' command-line tool: prints exactly what would be sent, sends it, reports on it.
         .executableTarget(name: "anonymous-summary", dependencies: [
             "CommandLineSupport", "AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy", "UsageReport", "TelemetrySender",
-            "TelemetryDAP", "VDAF", "DAP", "Primitives"]),
+            "TelemetryDAP", "TelemetryOHTTP", "VDAF", "DAP", "Primitives"]),
         // The developers' commands (bench, prio3-bench, dp-simulate, ldp-simulate, vdaf, hpke): the
         // measuring loops behind Scripts/ and the outside checks. Not a declared product, so a package
         // that depends on this one never sees it; in this package `swift build` builds it and
@@ -99,6 +103,8 @@ let package = Package(
         .testTarget(name: "UsageReportTests", dependencies: ["UsageReport", "Primitives", "DifferentialPrivacy", "LocalPrivacy", "AnonymousSummary", "SummaryChecks"]),
         .testTarget(name: "PropertyTests", dependencies: ["AnonymousSummary", "LocalPrivacy", "UsageReport", "SummaryChecks", "TestSupport", "Primitives"]),
         .testTarget(name: "HPKETests", dependencies: ["HPKE", "Primitives", "TestSupport"]),
+        .testTarget(name: "TelemetryOHTTPTests", dependencies: ["TelemetryOHTTP", "TelemetryDAP", "TelemetrySender", "ObliviousHTTP", "DAP", "HPKE",
+                                                                "AnonymousSummary", "Primitives"]),
         .testTarget(name: "ObliviousHTTPTests", dependencies: ["ObliviousHTTP", "HPKE", "Primitives"]),
         .testTarget(name: "DAPTests", dependencies: ["DAP", "HPKE", "VDAF", "TestSupport"]),
         .testTarget(name: "VDAFTests", dependencies: ["VDAF", "Primitives", "SummaryChecks", "TestSupport"], exclude: ["Vectors"]),

@@ -144,7 +144,7 @@ extension DAPInteropClient {
     /// port once it listens, then runs until the process ends.
     public func serve(address: String = "0.0.0.0", port: UInt16, started: @escaping @Sendable (UInt16) -> Void) throws -> Never {
         let client = self
-        try TinyHTTPServer.serve(address: address, port: port, started: started) { method, path, body in
+        try TinyHTTPServer.serve(address: address, port: port, started: started) { method, path, _, body in
             let (status, answer) = await client.handle(method: method, path: path, body: body)
             return (status, "application/json", answer)
         }
@@ -154,7 +154,8 @@ extension DAPInteropClient {
 /// aggregators of `Scripts/dap-demo`): one request a connection, bodies up to a megabyte, each
 /// connection on a thread of its own. Not for production use.
 package enum TinyHTTPServer {
-    package typealias Handler = @Sendable (_ method: String, _ path: String, _ body: [UInt8]) async -> (Int, String, [UInt8])
+    /// (method, path, headers with lower-case names, body) → (status, content type, body).
+    package typealias Handler = @Sendable (_ method: String, _ path: String, _ headers: [String: String], _ body: [UInt8]) async -> (Int, String, [UInt8])
 
     /// Why the server could not start.
     package struct ServerError: Error, CustomStringConvertible {
@@ -195,7 +196,7 @@ package enum TinyHTTPServer {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        var head: (method: String, path: String, bodyStart: Int, length: Int)?
+        var head: (method: String, path: String, headers: [String: String], bodyStart: Int, length: Int)?
         while data.count <= (1 << 20) + 16_384 {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { return }
@@ -205,19 +206,22 @@ package enum TinyHTTPServer {
                 let parts = lines.first?.split(separator: " ") ?? []
                 guard parts.count >= 2 else { return }
                 var length = 0
+                var headers: [String: String] = [:]
                 for line in lines.dropFirst() {
                     let kv = line.split(separator: ":", maxSplits: 1)
-                    if kv.count == 2, kv[0].lowercased() == "content-length" { length = Int(kv[1].trimmingCharacters(in: .whitespaces)) ?? -1 }
+                    guard kv.count == 2 else { continue }
+                    headers[kv[0].lowercased()] = kv[1].trimmingCharacters(in: .whitespaces)
+                    if kv[0].lowercased() == "content-length" { length = Int(kv[1].trimmingCharacters(in: .whitespaces)) ?? -1 }
                 }
                 guard length >= 0, length <= 1 << 20 else { respond(fd, 413, "text/plain", Array("a body of at most 1 MiB".utf8)); return }
-                head = (String(parts[0]), String(parts[1]), end + 4, length)
+                head = (String(parts[0]), String(parts[1]), headers, end + 4, length)
             }
             if let h = head, data.count >= h.bodyStart + h.length {
                 let body = Array(data[h.bodyStart..<(h.bodyStart + h.length)])
                 let semaphore = DispatchSemaphore(value: 0)
                 let box = ResultBox()
                 Task {
-                    box.value = await handler(h.method, h.path, body)
+                    box.value = await handler(h.method, h.path, h.headers, body)
                     semaphore.signal()
                 }
                 semaphore.wait()

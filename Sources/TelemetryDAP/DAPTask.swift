@@ -8,7 +8,7 @@ import TelemetrySender
 /// aggregators were configured. Every field must be what they hold: DAP binds them into each
 /// report, and a mismatch makes them reject every report. Read from a task file
 /// (docs/dap.md, schema/dap-task.schema.json) by `init(file:name:)`.
-public struct DAPTask: Sendable, Equatable {
+public struct DAPTask: Sendable {
     /// The VDAF as the task names it, in Janus's spelling.
     public struct VDAF: Sendable, Equatable {
         public var type: String
@@ -38,6 +38,9 @@ public struct DAPTask: Sendable, Equatable {
     /// Each aggregator's HpkeConfigList, pinned in the task file: then never fetched.
     public var pinnedLeaderConfigs: DAPHpkeConfigList?
     public var pinnedHelperConfigs: DAPHpkeConfigList?
+    /// An Oblivious HTTP relay every request goes through, and the gateway's key configuration
+    /// (an URL to fetch it from, or the `application/ohttp-keys` bytes in URL-safe base64).
+    public var ohttp: (relay: URL, keys: String)?
 
     public init(profile: DAPProfile, id: DAPTaskID, leader: URL, helper: URL, vdaf: VDAF, timePrecision: UInt64,
                 minBatchSize: UInt64 = 100, taskInfo: [UInt8] = Array("anonymous-summary plugin usage".utf8),
@@ -152,7 +155,7 @@ extension DAPTask {
         }
         let precision = try Self.number(try Self.field(object, "time_precision", root, name), name, max: 1 << 40, min: 1)
         self.init(profile: profile, id: id, leader: leader, helper: helper, vdaf: vdaf, timePrecision: precision)
-        var known: Set<String> = ["protocol", "task_id", "leader", "helper", "vdaf", "time_precision", "hpke_configs"]
+        var known: Set<String> = ["protocol", "task_id", "leader", "helper", "vdaf", "time_precision", "hpke_configs", "ohttp"]
         if profile == .dap18 {
             known.formUnion(["min_batch_size", "task_info", "batch_mode"])
             minBatchSize = try Self.number(try Self.field(object, "min_batch_size", root, name), name, max: UInt64.max, min: 1)
@@ -168,6 +171,17 @@ extension DAPTask {
         }
         for (key, value) in object where !known.contains(key) {
             throw fail("\(key) is not a field of a \(profile) task file", value.mark)
+        }
+        if let node = object["ohttp"] {
+            let o = try Self.object(node, "ohttp", name)
+            for (key, value) in o where key != "relay" && key != "keys" { throw fail("ohttp: \(key) is not relay or keys", value.mark) }
+            let relay = try Self.url(try Self.field(o, "relay", node, name), name)
+            let keysNode = try Self.field(o, "keys", node, name)
+            let keys = try Self.string(keysNode, name)
+            guard keys.hasPrefix("https://") || keys.hasPrefix("http://") || Base64URL.decode(keys) != nil else {
+                throw fail("ohttp.keys must be an URL or the key configuration in URL-safe base64", keysNode.mark)
+            }
+            ohttp = (relay, keys)
         }
         if let pins = object["hpke_configs"] {
             let pinned = try Self.object(pins, "hpke_configs", name)

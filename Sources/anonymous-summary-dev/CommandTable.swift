@@ -110,7 +110,7 @@ enum CommandTable {
         forms: [
             CommandForm(verb: "interop-client", options: [
                 dapProtocol,
-                .valued("--port", value: "PORT", help: "interop-client: the port to serve on (default 8080)"),
+                .valued("--port", value: "PORT", help: "interop-client: the port to serve on (8080 in the interop design)", required: true),
                 .valued("--address", value: "ADDRESS", help: "interop-client: the address to listen on (default 0.0.0.0)"),
             ], operands: .none),
             CommandForm(verb: "aggregators", options: [

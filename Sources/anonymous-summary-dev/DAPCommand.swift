@@ -50,7 +50,7 @@ enum DAPCommand {
             throw CLIFailure(code: .software, message: "\(error)")
         }
         Thread {
-            try? TinyHTTPServer.serve(address: "127.0.0.1", port: 0, started: { ports.set(helper: $0) }) { method, path, _ in
+            try? TinyHTTPServer.serve(address: "127.0.0.1", port: 0, started: { ports.set(helper: $0) }) { method, path, _, _ in
                 method == "GET" && path.hasSuffix("/hpke_config") ? (200, profile.hpkeConfigListMediaType, helperList) : (404, "text/plain", [])
             }
         }.start()
@@ -77,7 +77,7 @@ enum DAPCommand {
                 collector.task.set(try? DAPTask(file: Array(text.utf8), name: taskFile))
                 CLI.printError("dap aggregators (\(profile)): Leader http://127.0.0.1:\(leaderPort)/, Helper http://localhost:\(helperPort)/; "
                                + "task file \(taskFile); collect: GET http://127.0.0.1:\(leaderPort)/collect")
-            }) { method, path, body in
+            }) { method, path, _, body in
                 switch (method, path) {
                 case ("GET", _) where path.hasSuffix("/hpke_config"): return (200, profile.hpkeConfigListMediaType, leaderList)
                 case (profile.uploadMethod, _) where path.hasSuffix("/reports"):

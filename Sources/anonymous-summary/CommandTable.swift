@@ -19,6 +19,10 @@ enum CommandTable {
                                               path: true)
     static let disable = OptionSpec.flag("--disable-telemetry", help: "opt out, as a host's users do")
     static let endpoint = OptionSpec.valued("--endpoint", value: "URL", help: "where payloads are POSTed: https, or http to a loopback address")
+    static let ohttp: [OptionSpec] = [
+        .valued("--ohttp-relay", value: "URL", help: "send every request through this Oblivious HTTP relay (docs/ohttp.md)"),
+        .valued("--ohttp-keys", value: "FILE|URL", help: "with --ohttp-relay: the gateway's application/ohttp-keys (a file pins them)", path: true),
+    ]
     static let dap: [OptionSpec] = [
         .valued("--dap-task", value: "FILE", help: "with --privacy dap: the DAP task file (docs/dap.md)", path: true),
         .valued("--leader", value: "URL", help: "with --privacy dap: the task's Leader (https)"),
@@ -122,7 +126,7 @@ enum CommandTable {
             .valued("--timeout", value: "DURATION", help: "longest a request may take, more than 0 (default 10s)"),
             .choice("--privacy", ["exact", "ldp", "dap"], help: "what is sent: exact names (the default), an LDP report, or a DAP report"),
             ldpEpsilon, secretFile,
-        ] + dap + [disable, resources, streams, allowEmpty], operands: .paths("(CONFIG|DIR|-)…"))],
+        ] + dap + ohttp + [disable, resources, streams, allowEmpty], operands: .paths("(CONFIG|DIR|-)…"))],
         about: """
               Runs the telemetry sender for these configs as a host would, until interrupted (Ctrl-C):
               the first payload at a random moment from the initial delay to the initial delay plus
@@ -182,7 +186,7 @@ enum CommandTable {
 
 
     /// The developers' commands, in anonymous-summary-dev (a test checks this list against its table).
-    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke"]
+    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke", "dap"]
 
     /// Every command, in the order the help lists them.
     static let commands: [CommandSpec] = [

@@ -5,6 +5,7 @@ import Primitives
 import Dispatch
 import Foundation
 import TelemetrySender
+import TelemetryOHTTP
 import VDAF
 import DAP
 import TelemetryDAP
@@ -85,8 +86,17 @@ enum SendCommand {
                            + "(by address or timing) holds k independent draws, and the plugin-level ε = \(epsilon) adds up to k·ε")
         }
         guard status.isEnabled else { exit(ExitCode.ok.rawValue) }
-        let sender = TelemetrySender(configuration: configuration, status: status, usage: usage,
-                                     log: { CLI.printError($0) })
+        let relay = try OHTTPArguments.transport(flags, configuration)
+        if relay == nil {
+            CLI.printError("telemetry: no relay: " + OHTTPArguments.whoSeesTheAddress(configuration.mode))
+        }
+        var makeTransport: (@Sendable () -> any TelemetryTransport)?
+        if let relay {
+            let box = TransportBox(relay)
+            makeTransport = { box.transport }
+        }
+        let sender = TelemetrySender(configuration: configuration, status: status, usage: usage, clock: ContinuousClock(),
+                                     transport: makeTransport, log: { (line: String) in CLI.printError(line) })
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let signalSources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .main) }
@@ -120,6 +130,65 @@ enum StatusCommand {
                                             configuration: configuration)
         print(status.description)
         print("privacy mode: " + configuration.mode.description)
+        if status.isEnabled {
+            if case .secretShared(let mode) = configuration.mode, let dap = mode as? DAPTelemetry, let ohttp = dap.task.ohttp {
+                print("addresses: through the relay \(ohttp.relay.absoluteString): only the relay sees this host's address")
+            } else {
+                print("addresses: no relay: " + OHTTPArguments.whoSeesTheAddress(configuration.mode))
+            }
+        }
+    }
+}
+
+/// A transport made once, handed to the sender.
+final class TransportBox: @unchecked Sendable {
+    let transport: any TelemetryTransport
+    init(_ transport: any TelemetryTransport) { self.transport = transport }
+}
+
+/// `--ohttp-relay URL --ohttp-keys FILE|URL` (or the task file's `"ohttp"`): every request through
+/// an Oblivious HTTP relay.
+enum OHTTPArguments {
+    static func transport(_ flags: [String: [String]], _ configuration: TelemetryConfiguration) throws(CLIFailure) -> (any TelemetryTransport)? {
+        var relayText = flags["--ohttp-relay"]?.last, keysText = flags["--ohttp-keys"]?.last
+        if relayText == nil, case .secretShared(let mode) = configuration.mode, let dap = mode as? DAPTelemetry, let ohttp = dap.task.ohttp {
+            relayText = ohttp.relay.absoluteString
+            keysText = ohttp.keys
+        }
+        guard let relayText else {
+            if keysText != nil { throw CLIFailure(code: .usage, message: "--ohttp-keys goes with --ohttp-relay") }
+            return nil
+        }
+        guard let relay = URL(string: relayText), (try? TelemetryConfiguration.check(relay)) != nil else {
+            throw CLIFailure(code: .usage, message: "--ohttp-relay: '\(relayText)' is not an https URL")
+        }
+        guard let keysText else { throw CLIFailure(code: .usage, message: "--ohttp-relay needs --ohttp-keys FILE|URL (the gateway's key configuration)") }
+        let keys: ObliviousRelayTransport.Keys
+        if keysText.hasPrefix("https://") || keysText.hasPrefix("http://") {
+            guard let url = URL(string: keysText), (try? TelemetryConfiguration.check(url)) != nil else {
+                throw CLIFailure(code: .usage, message: "--ohttp-keys: '\(keysText)' is not an https URL")
+            }
+            keys = .fetched(url)
+        } else if let pinned = Base64URL.decode(keysText), !pinned.isEmpty, !keysText.contains("/"), !keysText.contains(".") {
+            keys = .pinned(pinned)
+        } else {
+            keys = .pinned(try CLI.readInput(keysText, limit: 65_536))
+        }
+        do {
+            return try ObliviousRelayTransport(relay: relay, keys: keys,
+                                               transport: URLSessionTransport(userAgent: ToolTelemetry.userAgent, timeout: configuration.requestTimeout))
+        } catch {
+            throw CLIFailure(code: .dataError, message: "--ohttp-keys: not an application/ohttp-keys key configuration (\(error))")
+        }
+    }
+
+    /// Who sees this host's address when no relay is set.
+    static func whoSeesTheAddress(_ mode: TelemetryMode) -> String {
+        if case .secretShared(let shared) = mode, let dap = shared as? DAPTelemetry {
+            return "the Leader sees this host's address and the time of each upload"
+                + (dap.task.pinnedHelperConfigs == nil ? "; the Helper sees it at each configuration fetch (at most once a day)" : "")
+        }
+        return "the collector sees this host's address and the time of each payload"
     }
 }
 

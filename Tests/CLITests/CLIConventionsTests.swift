@@ -13,7 +13,7 @@ extension CLITests {
     static let usersCommands = ["summarise", "explain", "parse", "schema", "secret", "status", "send", "report",
                                 "dap-counts", "completion"]
     /// The developers' commands, in anonymous-summary-dev.
-    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke"]
+    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke", "dap"]
     /// Every command, with the executable it is in.
     static let everyCommand = usersCommands.map { (tool: users, command: $0) } + developersCommands.map { (tool: developers, command: $0) }
 
@@ -167,7 +167,8 @@ extension CLITests {
         // Missing input: 66.
         XCTAssertEqual(try run(["summarise", "--privacy", "ldp", "--secret-file", "no/such/secret", "Examples/telemetry-docs.yaml"]).status, 66)
         XCTAssertEqual(try run(["report", "--counts", "no/such/counts.json"]).status, 66)
-        XCTAssertEqual(try run(["dap-counts", "no/such/result.json"]).status, 66)
+        XCTAssertEqual(try run(["dap-counts", "--dap-task", "Examples/dap/task-dap-09.json", "no/such/result.json"]).status, 66)
+        XCTAssertEqual(try run(["dap-counts", "--dap-task", "no/such/task.json", "Examples/dap/task-dap-09.json"]).status, 66)
     }
 
     func testValuesThatCannotWorkAreRefusedAtOnce() throws {

@@ -125,7 +125,12 @@ final class CLITests: XCTestCase {
                        "telemetry is off (--disable-telemetry)\n" + exact)
         XCTAssertEqual(try run(["status", "--endpoint", "https://collector.example/v1", "--privacy", "ldp", "--epsilon", "2"]).stdout,
                        "telemetry is on (an endpoint is configured; opt out with --disable-telemetry, ANONYMOUS_SUMMARY_TELEMETRY=off or DO_NOT_TRACK=1)\n"
-                       + "privacy mode: ldp (optimized unary encoding, plugin-level ε = 2.0, drawn afresh each process)\n")
+                       + "privacy mode: ldp (optimized unary encoding, plugin-level ε = 2.0, drawn afresh each process)\n"
+                       + "addresses: no relay: the collector sees this host's address and the time of each payload\n")
+        // A DAP task: who sees the address, with and without a relay.
+        let dap = try run(["status", "--privacy", "dap", "--dap-task", "Examples/dap/task-dap-09.json"]).stdout
+        XCTAssertTrue(dap.hasSuffix("addresses: no relay: the Leader sees this host's address and the time of each upload; "
+                                    + "the Helper sees it at each configuration fetch (at most once a day)\n"), dap)
     }
 
     func testAPlainHTTPEndpointOffLoopbackIsRefused() throws {
