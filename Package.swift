@@ -33,15 +33,17 @@ let package = Package(
         .executable(name: "anonymous-summary", targets: ["anonymous-summary"]),
     ],
     targets: [
-        // One target per guarantee (docs/architecture.md): each can be audited with its docs page
-        // alone. Every library target but the sender's two uses the standard library only.
+        // One target per guarantee: each can be audited with its docs page alone. Every library
+        // target but the sender's two uses the standard library only (DifferentialPrivacy also the
+        // C library, to read the system CSPRNG in blocks).
 
         // SHA-256, HMAC, HKDF, SipHash, TurboSHAKE128, X25519, AES-128-GCM, ChaCha20-Poly1305:
         // written from their specifications, `package` access (not a product, so no public name
         // of this package collides with swift-crypto's).
         .target(name: "Primitives", swiftSettings: covered),
         // The content guarantee: YAML subset parser, catalogue and its plugin layout, walk, the
-        // exact payload and its schema. (Primitives for SipHash: the payload's per-process choice.)
+        // exact payload and its schema. (Primitives for SipHash: the layout's fingerprint, the
+        // payload's per-process choice.)
         .target(name: "AnonymousSummary", dependencies: ["Primitives"], swiftSettings: covered),
         // Local differential privacy: OUE, the LDP secret, the LDP payload, the estimator.
         .target(name: "LocalPrivacy", dependencies: ["AnonymousSummary", "Primitives"], swiftSettings: covered),
@@ -93,8 +95,8 @@ let package = Package(
         // libFuzzer entry point (built by Scripts/fuzz with -DFUZZING); without it, replays files.
         .executableTarget(name: "anonymous-summary-fuzz", dependencies: ["AnonymousSummary", "SummaryChecks"],
                           swiftSettings: sanitized, linkerSettings: fuzzLinked),
-        // Tests by layer: each target's tests depend on it and what it depends on; the command
-        // line's (which run the built tool) are apart.
+        // Tests by layer: each target's tests depend on it and what it depends on (and SummaryChecks
+        // for its seeded generator); the command line's (which run both built executables) are apart.
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
         .testTarget(name: "AnonymousSummaryTests", dependencies: ["AnonymousSummary", "Primitives", "SummaryChecks", "TestSupport"]),

@@ -49,8 +49,8 @@ package enum ChaCha20Poly1305 {
         var polyKey = [UInt8](repeating: 0, count: 32)
         for i in 0..<8 { storeLE32(block0[i], into: &polyKey, at: 4 * i) }
         var mac = Poly1305(key: polyKey)
-        mac.absorbZeroPadded(aad)
-        mac.absorbZeroPadded(ciphertext)
+        mac.absorb(aad, pad16: true)
+        mac.absorb(ciphertext, pad16: true)
         let a = UInt64(aad.count), c = UInt64(ciphertext.count)
         mac.block(UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: a >> 32),
                   UInt32(truncatingIfNeeded: c), UInt32(truncatingIfNeeded: c >> 32), hibit: 1 << 24)
@@ -202,9 +202,10 @@ extension ChaCha20Poly1305 {
             h1 &+= h0 >> 26; h0 &= mask
         }
 
-        /// Absorbs `data` as 16-byte blocks, the last one zero-padded to 16 bytes (the AEAD's
-        /// pad16); every block gets the 2^128 bit. Nothing is absorbed for empty data.
-        mutating func absorbZeroPadded(_ data: [UInt8]) {
+        /// Absorbs `data` as 16-byte blocks, each with the 2^128 bit. A final partial block is
+        /// zero-padded to 16 bytes with `pad16` (the AEAD's padding, RFC 8439 2.8), or ended by a
+        /// 0x01 byte without the 2^128 bit as plain Poly1305 has it (2.5). Empty data adds nothing.
+        mutating func absorb(_ data: [UInt8], pad16: Bool) {
             let n = data.count
             let full = n & ~15
             data.withUnsafeBytes { p in
@@ -217,27 +218,8 @@ extension ChaCha20Poly1305 {
             if full < n {
                 var last = [UInt8](repeating: 0, count: 16)
                 for i in full..<n { last[i - full] = data[i] }
-                block(loadLE32(last, 0), loadLE32(last, 4), loadLE32(last, 8), loadLE32(last, 12), hibit: 1 << 24)
-            }
-        }
-
-        /// Plain Poly1305 over any message (RFC 8439 2.5): a final partial block gets a 0x01 byte
-        /// after it and no 2^128 bit.
-        mutating func absorbMessage(_ data: [UInt8]) {
-            let n = data.count
-            let full = n & ~15
-            data.withUnsafeBytes { p in
-                var off = 0
-                while off < full {
-                    block(loadLE32(p, off), loadLE32(p, off + 4), loadLE32(p, off + 8), loadLE32(p, off + 12), hibit: 1 << 24)
-                    off += 16
-                }
-            }
-            if full < n {
-                var last = [UInt8](repeating: 0, count: 16)
-                for i in full..<n { last[i - full] = data[i] }
-                last[n - full] = 1
-                block(loadLE32(last, 0), loadLE32(last, 4), loadLE32(last, 8), loadLE32(last, 12), hibit: 0)
+                if !pad16 { last[n - full] = 1 }
+                block(loadLE32(last, 0), loadLE32(last, 4), loadLE32(last, 8), loadLE32(last, 12), hibit: pad16 ? 1 << 24 : 0)
             }
         }
 
@@ -295,7 +277,7 @@ extension ChaCha20Poly1305 {
         static func mac(key: [UInt8], message: [UInt8]) -> [UInt8]? {
             guard key.count == 32 else { return nil }
             var p = Poly1305(key: key)
-            p.absorbMessage(message)
+            p.absorb(message, pad16: false)
             return p.finish()
         }
     }

@@ -1,8 +1,10 @@
 /// SipHash-2-4 (Aumasson and Bernstein, 2012): a keyed pseudo-random function on byte strings,
-/// 64-bit output. Small, fast, with published test vectors (checked in `SipHashTests`).
+/// 64-bit output. Small, fast, with published test vectors (checked in `SipHashAndPoly1305Tests`).
+/// Constant time for a given length: add/rotate/xor only, no branch on the key or the message.
 ///
-/// Used for the memoised randomized response (a draw per (secret, bit, true value)) and, with
-/// a fixed public key, for the catalogue's fingerprint.
+/// Used with a fixed public key for the catalogue layout's fingerprint, under a per-process key
+/// for which plugins a payload that cannot name them all names, and under the ledger's key for
+/// the instance ids it stores. (The LDP draws use HMAC-SHA256, not this.)
 package enum SipHash24 {
     /// The 64-bit SipHash-2-4 of `message` under the 128-bit key `(k0, k1)` (each read as the
     /// little-endian words of the 16 key bytes).

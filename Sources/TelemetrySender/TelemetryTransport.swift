@@ -82,27 +82,15 @@ public enum TelemetryHeaders {
     /// platforms: personal, and a fingerprint.
     static let removedHeaders = ["Accept", "Accept-Encoding", "Accept-Language", "Connection"]
 
-    /// The header fields given to URLSession for a request that goes on the wire as
-    /// `documentedHead`.
+    /// The header fields given to URLSession so that a request goes on the wire as
+    /// `documentedHead`: these fields, in this order, and no other.
     ///
-    /// On Linux, URLSession (swift-corelibs-foundation) hands the request's headers to libcurl
-    /// in the order of a Swift `Dictionary`, which changes from one process to the next, and
-    /// sends an empty value (`""`) as an empty header line (`Accept:`). Two facts of libcurl
-    /// give the documented head: a header whose value is only white space is not sent, and its
-    /// name then also stops libcurl and corelibs adding their own (`Accept: */*`,
-    /// `Accept-Encoding: deflate, gzip, br, zstd`, `Accept-Language`, `Connection: keep-alive`;
-    /// a blank `Content-Type` stops corelibs' `application/x-www-form-urlencoded`); and the one
-    /// header with a value is written as given, so `Content-Type` travels after a CRLF in the
-    /// same field as `User-Agent`, which fixes their order. The user agent is checked to be
-    /// printable ASCII first (`TelemetryConfiguration.isValidUserAgent`), so nothing else can be
-    /// put on the wire that way; `allHTTPHeaderFields` is used because `setValue` refuses a CRLF.
-    /// `Host` comes first and `Content-Length` last from libcurl itself. The loopback test
-    /// compares the whole head, line by line, so a change in either library shows at once.
-    /// Over HTTP/2 (an https collector that offers it), the same four fields go as HTTP/2
-    /// header fields: lower-case names, `:authority` for Host.
-    ///
-    /// On Apple platforms (not tested here) the headers are set one by one and the blank
-    /// values ask URLSession not to add its own; it may still add some of them.
+    /// On Linux (corelibs Foundation over libcurl) a header whose value is only white space is not
+    /// sent, and stops both adding their own of that name; `Content-Type` rides after a CRLF in the
+    /// `User-Agent` field, which fixes the order a `Dictionary` would not (the user agent is
+    /// checked to be printable ASCII first, `TelemetryConfiguration.isValidUserAgent`). The
+    /// loopback test compares the whole head, so a change in either library shows at once. On
+    /// Apple platforms (not tested here) the blank values only ask URLSession not to add its own.
     static func headerFields(userAgent: String, contentType: String? = "application/json") -> [String: String] {
         var fields: [String: String] = [:]
         for name in removedHeaders { fields[name] = " " }

@@ -13,6 +13,9 @@ enum CommandTable {
                                              help: "a resources file, summarised with the configs (again for more)", repeatable: true, path: true)
     static let streams = OptionSpec.flag("--streams", help: "read the CONFIG files as stream configs (streams mode)")
     static let allowEmpty = OptionSpec.flag("--allow-empty", help: "make the payload of a config with no component (refused otherwise)")
+    /// The privacy mode, one name in summarise, status and send.
+    static let privacy = OptionSpec.choice("--privacy", ["exact", "ldp", "dap"],
+                                           help: "what is sent: exact names (the default), an LDP report, or a DAP report")
     static let ldpEpsilon = OptionSpec.valued("--epsilon", value: "E", help: "with --privacy ldp: the plugin-level ε, more than 0, at most 10 (default ln 3)")
     static let secretFile = OptionSpec.valued("--secret-file", value: "F",
                                               help: "with --privacy ldp: the host's secret (`secret` writes one), for the same bits and id every run",
@@ -37,7 +40,7 @@ enum CommandTable {
         forms: [CommandForm(verb: nil, options: [
             .valued("--id", value: "UUID", help: "the instance id, a version-4 UUID (default: random; not with --secret-file)"),
             .valued("--uptime", value: "SECONDS", help: "the uptime, sent in whole hours (default 0)"),
-            .choice("--privacy", ["exact", "ldp", "dap"], help: "what is sent: exact names (the default), an LDP report, or a DAP report"),
+            privacy,
             ldpEpsilon, secretFile,
         ] + dap + [resources, streams, allowEmpty], operands: .paths("(CONFIG|DIR|-)…"))],
         about: """
@@ -108,7 +111,7 @@ enum CommandTable {
         tool: name, name: "status", summary: "say whether telemetry would be on, and what decided",
         forms: [CommandForm(verb: nil, options: [
             disable, endpoint,
-            .choice("--privacy", ["exact", "ldp", "dap"], help: "the privacy mode to say: exact (the default), ldp or dap"),
+            privacy,
             ldpEpsilon, secretFile,
         ] + dap, operands: .none)],
         about: """
@@ -124,7 +127,7 @@ enum CommandTable {
             .valued("--jitter", value: "DURATION", help: "the first send within this after the delay, later ones ± this (default 1h)"),
             .valued("--period", value: "DURATION", help: "time between sends, more than 0 (default 24h)"),
             .valued("--timeout", value: "DURATION", help: "longest a request may take, more than 0 (default 10s)"),
-            .choice("--privacy", ["exact", "ldp", "dap"], help: "what is sent: exact names (the default), an LDP report, or a DAP report"),
+            privacy,
             ldpEpsilon, secretFile,
         ] + dap + ohttp + [disable, resources, streams, allowEmpty], operands: .paths("(CONFIG|DIR|-)…"))],
         about: """

@@ -302,22 +302,9 @@ enum ReportCommand {
     /// `accepted`, the lines the builder accepts are written to it.
     static func read(_ path: String, into builder: inout CollectedInstances, hasher: inout SHA256?, size: inout Int,
                      accepted: AcceptedLines? = nil) throws(CLIFailure) {
-        let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
-        guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }
-        defer { if fd != STDIN_FILENO { close(fd) } }
-        let chunk = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = Foundation.read(fd, buffer.baseAddress, chunk)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CLIFailure(code: .noInput, message: "\(CLI.displayName(path)): read failed (errno \(errno))")
-            }
-            if n == 0 { break }
-            let bytes = UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n)
+        try CLI.readChunks(path) { bytes in
             hasher?.update(bytes)
-            size += n
+            size += bytes.count
             if let accepted { builder.feed(bytes, accepted: accepted.append) } else { builder.feed(bytes) }
         }
         if let accepted { builder.endOfStream(accepted: accepted.append) } else { builder.endOfStream() }
