@@ -51,7 +51,7 @@ let package = Package(
         // the release, the ledger behind a store protocol, the random source.
         .target(name: "DifferentialPrivacy", dependencies: ["Primitives"], swiftSettings: covered),
         // The collector's side: strict reader, instances, bounding, counts file, renderers.
-        .target(name: "UsageReport", dependencies: ["AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy"], swiftSettings: covered),
+        .target(name: "UsageReport", dependencies: ["AnonymousSummary", "LocalPrivacy", "DifferentialPrivacy", "Primitives"], swiftSettings: covered),
         // HPKE (RFC 9180) base mode: DHKEM(X25519, HKDF-SHA256), AES-128-GCM, ChaCha20-Poly1305.
         .target(name: "HPKE", dependencies: ["Primitives"], swiftSettings: covered),
         // Prio3 (IETF CFRG VDAF): fields, FLP, circuits, every role; the draft a value.

@@ -139,8 +139,10 @@ enum CommandTable {
               \(ToolTelemetry.hostVariable)=off and DO_NOT_TRACK=1; \(ToolTelemetry.debugVariable)=1
               writes each payload to standard error instead.
               --privacy ldp sends a randomized report instead (see summarise --help), drawn once.
-              --privacy dap uploads a DAP report (Prio3 shares of the plugin presence, each encrypted
-              to its aggregator) to the task's Leader at each send (docs/dap.md).
+              --privacy dap uploads a DAP report (Prio3 shares of the plugin presence, pairs and
+              uptime, each encrypted to its aggregator) to the task's Leader at each send, at most
+              one a batch window (docs/dap.md); --ohttp-relay sends every request through an
+              Oblivious HTTP relay (docs/ohttp.md).
             """)
 
     static let report = CommandSpec(

@@ -16,7 +16,7 @@ import XCTest
 final class RelayEndToEndTests: XCTestCase {
     /// One server: a handler per path prefix, every request logged with its User-Agent.
     final class Server: @unchecked Sendable {
-        struct Seen { var method: String; var path: String; var userAgent: String; var contentType: String }
+        struct Seen { var method: String; var path: String; var userAgent: String; var contentType: String; var size: Int }
         let lock = NSLock()
         var seen: [Seen] = []
         var port: UInt16 = 0
@@ -26,7 +26,7 @@ final class RelayEndToEndTests: XCTestCase {
             Thread {
                 try? TinyHTTPServer.serve(address: "127.0.0.1", port: 0, started: { started.set($0) }) { method, path, headers, body in
                     me.value.lock.withLock { me.value.seen.append(Seen(method: method, path: path, userAgent: headers["user-agent"] ?? "",
-                                                                      contentType: headers["content-type"] ?? "")) }
+                                                                      contentType: headers["content-type"] ?? "", size: body.count)) }
                     return await handler(method, path, body)
                 }
             }.start()
@@ -102,6 +102,11 @@ final class RelayEndToEndTests: XCTestCase {
             XCTAssertFalse(server.seen.isEmpty, name)
             XCTAssertFalse(server.seen.contains { $0.userAgent == "host/1" }, "\(name) heard from the host")
         }
+        let inner = leader.seen.first { $0.method == "PUT" }?.size ?? 0
+        let outer = relay.seen.filter { $0.method == "POST" }.map(\.size).max() ?? 0
+        print("ohttp overhead: a \(inner)-byte upload went to the relay as \(outer) bytes (+\(outer - inner): BHTTP framing, header, enc, tag)")
+        XCTAssertGreaterThan(outer, inner)
+        XCTAssertLessThan(outer - inner, 300)
         // The relay never saw a DAP message in clear: no request path or media type of DAP.
         XCTAssertFalse(relay.seen.contains { $0.path.contains("tasks") || $0.contentType.contains("dap") })
     }

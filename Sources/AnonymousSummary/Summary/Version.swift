@@ -1,5 +1,5 @@
 /// The package's version, as in CHANGELOG.md: hosts can pin it and log it, and
 /// `anonymous-summary --version` prints it.
 public enum AnonymousSummaryVersion {
-    public static let string = "0.2.1"
+    public static let string = "0.3.0"
 }
