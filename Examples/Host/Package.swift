@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // A host program as a user of this package writes one: it depends on the package (here by
-// path; a host would use `.package(url: "…", from: "0.2.1")`), reads its config, decides, logs
+// path; a host would use `.package(url: "…", from: "0.3.0")`), reads its config, decides, logs
 // and runs the telemetry sender. `.ci/run` builds it and runs it once in debug mode.
 import PackageDescription
 
