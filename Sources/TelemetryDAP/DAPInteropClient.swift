@@ -8,7 +8,7 @@ import VDAF
 /// Leader, Helper, VDAF, time precision; Janus's additions `min_batch_size` and `batch_mode`), a
 /// measurement and an optional time. The protocol is the client's own (the JSON has no field for
 /// it). Any Prio3 type Janus offers: Count, Sum, SumVec, Histogram. A socket server in front of
-/// `handle` makes the container-facing client (`anonymous-summary-dev dap interop-client`).
+/// `handle` makes the container-facing client (`anonymous-summary-dev dap-harness interop-client`).
 public struct DAPInteropClient: Sendable {
     public let profile: DAPProfile
     let transport: any TelemetryTransport

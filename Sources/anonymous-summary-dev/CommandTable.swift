@@ -106,7 +106,7 @@ enum CommandTable {
     /// Every command, in the order the help lists them.
     static let dapProtocol = OptionSpec.choice("--protocol", ["dap-09", "dap-18"], help: "the DAP draft to speak", required: true)
     static let dap = CommandSpec(
-        tool: name, name: "dap", summary: "the DAP interop test client; loopback aggregators for Scripts/dap-demo",
+        tool: name, name: "dap-harness", summary: "the DAP interop test client; loopback aggregators for Scripts/dap-demo",
         forms: [
             CommandForm(verb: "interop-client", options: [
                 dapProtocol,

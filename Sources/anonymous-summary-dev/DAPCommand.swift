@@ -7,7 +7,7 @@ import TelemetryDAP
 import TelemetrySender
 import VDAF
 
-/// `anonymous-summary-dev dap interop-client | aggregators`: docs/dap.md.
+/// `anonymous-summary-dev dap-harness interop-client | aggregators`: docs/dap.md.
 enum DAPCommand {
     static func run(_ arguments: [String]) throws(CLIFailure) {
         let parsed = try CLI.parse(arguments, CommandTable.dap)

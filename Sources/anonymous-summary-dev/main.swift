@@ -11,7 +11,7 @@ CommandTable.tool.main(Array(CommandLine.arguments.dropFirst())) { command, rest
     case "ldp-simulate": try LDPSimulateCommand.run(rest)
     case "vdaf": try VDAFCommand.run(rest)
     case "hpke": try HPKECommand.run(rest)
-    case "dap": try DAPCommand.run(rest)
+    case "dap-harness": try DAPCommand.run(rest)
     default: return false
     }
     return true

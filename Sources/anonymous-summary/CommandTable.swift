@@ -191,7 +191,7 @@ enum CommandTable {
 
 
     /// The developers' commands, in anonymous-summary-dev (a test checks this list against its table).
-    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke", "dap"]
+    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke", "dap-harness"]
 
     /// Every command, in the order the help lists them.
     static let commands: [CommandSpec] = [

@@ -13,7 +13,7 @@ extension CLITests {
     static let usersCommands = ["summarise", "explain", "parse", "schema", "secret", "status", "send", "report",
                                 "dap-counts", "completion"]
     /// The developers' commands, in anonymous-summary-dev.
-    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke", "dap"]
+    static let developersCommands = ["bench", "prio3-bench", "dp-simulate", "ldp-simulate", "vdaf", "hpke", "dap-harness"]
     /// Every command, with the executable it is in.
     static let everyCommand = usersCommands.map { (tool: users, command: $0) } + developersCommands.map { (tool: developers, command: $0) }
 
