@@ -67,8 +67,20 @@ public struct DAPUploader: Sendable {
     func configList(_ base: URL, _ role: String, _ transport: any TelemetryTransport, _ unixTime: Int64) async throws -> DAPHpkeConfigList {
         if let pinned = role == "leader" ? task.pinnedLeaderConfigs : task.pinnedHelperConfigs { return pinned }
         if let cached = cache?.get(role, at: unixTime) { return cached }
-        let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent(task.profile.hpkeConfigPath)))
-        guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "\(role) hpke_config")) }
+        func fetch() async throws -> TelemetryResponse {
+            let response = try await transport.send(TelemetryRequest(method: "GET", url: base.appendingPathComponent(task.profile.hpkeConfigPath)))
+            guard response.isSuccess else { throw TelemetryDeliveryError(description: Self.problem(response, "\(role) hpke_config")) }
+            return response
+        }
+        let response = try await fetch()
+        // Fetched twice, on two requests, and used only if both agree: an aggregator that served each
+        // connection a configuration of its own, to recognise the report sealed to it, is refused
+        // (through a relay it cannot tell the two requests came from one host).
+        let again = try await fetch()
+        guard again.body == response.body else {
+            throw TelemetryDeliveryError(description: "\(role) hpke_config: two fetches disagree; not used "
+                                         + "(a configuration served to one request alone could single this host out)")
+        }
         let list: DAPHpkeConfigList
         do {
             list = try DAPHpkeConfigList(decoding: response.body)

@@ -95,8 +95,8 @@ final class RelayEndToEndTests: XCTestCase {
         XCTAssertEqual(uploads.value.count, 1)
         // The logs: the host talks to the relay only, in encapsulated requests; the targets hear the gateway only.
         XCTAssertEqual(Set(relay.seen.map(\.userAgent)), ["host/1"])
-        XCTAssertEqual(relay.seen.filter { $0.method == "POST" }.map(\.contentType), Array(repeating: "message/ohttp-req", count: 3),
-                       "two configuration fetches and the upload, each encapsulated")
+        XCTAssertEqual(relay.seen.filter { $0.method == "POST" }.map(\.contentType), Array(repeating: "message/ohttp-req", count: 5),
+                       "two fetches of each aggregator's configuration (compared) and the upload, each encapsulated")
         XCTAssertEqual(Set(gatewayServer.seen.map(\.userAgent)), ["relay/1"])
         for (name, server) in [("Leader", leader), ("Helper", helper)] {
             XCTAssertFalse(server.seen.isEmpty, name)

@@ -212,7 +212,7 @@ final class DAPEndToEndTests: XCTestCase {
         let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
         try await upload(task, usage)
         XCTAssertEqual(counter.lock.withLock { counter.posts }, 2, "retried once")
-        XCTAssertEqual(counter.lock.withLock { counter.gets }, 4, "both configurations fetched, then both again")
+        XCTAssertEqual(counter.lock.withLock { counter.gets }, 8, "both configurations fetched (twice each, compared), then both again")
     }
 
     /// A hostile aggregator: an answer over a megabyte is cut off; a problem document's text

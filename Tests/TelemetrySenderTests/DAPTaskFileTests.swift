@@ -134,8 +134,34 @@ final class DAPTaskFileTests: XCTestCase {
         for t in times {
             _ = try await mode.send(TelemetryInput(usage: usage, id: .random(), uptimeSeconds: 0, unixTime: t), via: transport)
         }
-        XCTAssertEqual(transport.methods, ["GET", "GET", "PUT", "PUT", "PUT", "GET", "GET", "PUT"],
-                       "both lists once, kept a day (not the answer's one hour), then fetched again")
+        XCTAssertEqual(transport.methods, ["GET", "GET", "GET", "GET", "PUT", "PUT", "PUT", "GET", "GET", "GET", "GET", "PUT"],
+                       "both lists (each fetched twice and compared), kept a day (not the answer's one hour), then fetched again")
+    }
+
+    /// An aggregator that serves each request a configuration of its own (to recognise the report
+    /// sealed to it) is refused: two fetches disagree, and nothing is uploaded.
+    func testAConfigurationServedToOneRequestAloneIsNotUsed() async throws {
+        final class Tagging: TelemetryTransport, @unchecked Sendable {
+            let lock = NSLock()
+            var methods: [String] = []
+            func send(_ request: TelemetryRequest) async throws -> TelemetryResponse {
+                lock.withLock { methods.append(request.method) }
+                var g = SystemRandomNumberGenerator()
+                let key = HPKEPrivateKey(using: &g)  // a fresh key for every request
+                let list = try DAPHpkeConfigList([DAPHpkeConfig(id: 1, ciphersuite: .x25519SHA256AES128GCM, publicKey: key.publicKey)]).encoded()
+                return request.method == "GET" ? TelemetryResponse(status: 200, body: list) : TelemetryResponse(status: 201)
+            }
+        }
+        let task = try read(#"{"protocol": "dap-09", "task_id": "8TuT5Z5fAuutsX9DZWSqkUw6pzDl96d3tdsDJgWH2VY", "leader": "https://l.example/", "helper": "https://h.example/", "vdaf": {"type": "Prio3SumVec", "length": 812, "bits": 1, "chunk_length": 28}, "time_precision": 3600}"#)
+        let transport = Tagging()
+        let usage = try Summariser().usage(of: [ConfigSource(Array("input: {kafka: {}}\n".utf8))])
+        do {
+            _ = try await DAPTelemetry(task: task).send(TelemetryInput(usage: usage, id: .random(), uptimeSeconds: 0, unixTime: 1_796_000_000), via: transport)
+            XCTFail("a per-request configuration was used")
+        } catch {
+            XCTAssertTrue("\(error)".contains("two fetches disagree"), "\(error)")
+        }
+        XCTAssertFalse(transport.methods.contains("PUT"), "nothing uploaded")
     }
 }
 
