@@ -252,9 +252,9 @@ public struct CanaryRenderer {
 
 extension InvariantCheck {
     /// The telemetry's Prio3 instance (SumVec over the DAP layout) and Prio3Count (no joint randomness).
-    nonisolated(unsafe) static let presence = try? Prio3Variants.sumVec(length: DAPTelemetryLayout().length, maxMeasurement: 1,
+    static let presence = try? Prio3Variants.sumVec(length: DAPTelemetryLayout().length, maxMeasurement: 1,
                                                                       chunkLength: TelemetryMeasurement.defaultChunkLength)
-    nonisolated(unsafe) static let count = try? Prio3Variants.count()
+    static let count = try? Prio3Variants.count()
 
     /// Invariant 5: bytes[0] names a message (0 public share, 1 Leader input share, 2 Helper
     /// input share, 3 verifier share, 4 verifier message, 5 output or aggregate share of the

@@ -73,7 +73,7 @@ enum DAPCommand {
                 }
 
                 """
-                FileManager.default.createFile(atPath: taskFile, contents: Data(text.utf8))
+                _ = FileManager.default.createFile(atPath: taskFile, contents: Data(text.utf8))
                 collector.task.set(try? DAPTask(file: Array(text.utf8), name: taskFile))
                 CLI.printError("dap aggregators (\(profile)): Leader http://127.0.0.1:\(leaderPort)/, Helper http://localhost:\(helperPort)/; "
                                + "task file \(taskFile); collect: GET http://127.0.0.1:\(leaderPort)/collect")
