@@ -73,7 +73,8 @@ final class JanusFixtureTests: XCTestCase {
 
     func testHpkeConfigListBothDrafts() throws {
         for file in ["release-0.7/messages-tests-hpke.rs", "main/messages-tests-hpke.rs"] {
-            let fixture = try XCTUnwrap(Self.fixtures(file, "roundtrip_hpke_config_list").first)
+            let fixtureAll = try Self.fixtures(file, "roundtrip_hpke_config_list")
+            let fixture = try XCTUnwrap(fixtureAll.first)
             let expected = DAPHpkeConfigList([DAPHpkeConfig(id: 12, kemID: 0x10, kdfID: 3, aeadID: 2, publicKey: []),
                                               DAPHpkeConfig(id: 12, kemID: 0x10, kdfID: 3, aeadID: 0x9999, publicKey: [])])
             assertExact(fixture, file) { (try? $0 == expected.encoded()) == true }
@@ -100,11 +101,13 @@ final class JanusFixtureTests: XCTestCase {
             assertExact(reports[k], "DAP-09 report \(k)") { (try? DAPUpload.body([report], .dap09)) == $0 }
             XCTAssertEqual(try DAPReport(decoding: reports[k], .dap09), report)
         }
-        let aad = try XCTUnwrap(Self.fixtures(file, "roundtrip_input_share_aad").first)
+        let aadAll = try Self.fixtures(file, "roundtrip_input_share_aad")
+        let aad = try XCTUnwrap(aadAll.first)
         let report = DAPReport(reportID: ids[0], time: 54321, publicShare: Array("0123".utf8), leaderShare: leader, helperShare: helper)
         let taskID = try XCTUnwrap(DAPTaskID(bytes: [UInt8](repeating: 12, count: 32)))
         assertExact(aad, "DAP-09 InputShareAad") { (try? DAPUpload.inputShareAad(.dap09, taskID: taskID, task: nil, report: report)) == $0 }
-        let plaintext = try XCTUnwrap(Self.fixtures(file, "roundtrip_plaintext_input_share").first)
+        let plaintextAll = try Self.fixtures(file, "roundtrip_plaintext_input_share")
+        let plaintext = try XCTUnwrap(plaintextAll.first)
         assertExact(plaintext, "DAP-09 PlaintextInputShare") { (try? DAPUpload.plaintextInputShare(Array("0123".utf8))) == $0 }
     }
 
@@ -121,7 +124,8 @@ final class JanusFixtureTests: XCTestCase {
         let withExtension = try DAPReport(decoding: reports[1], .dap18)
         XCTAssertEqual(withExtension.publicShare, Array("3210".utf8))
         XCTAssertEqual(withExtension.time, 54321)
-        let plaintext = try XCTUnwrap(Self.fixtures(file, "roundtrip_plaintext_input_share").first)
+        let plaintextAll = try Self.fixtures(file, "roundtrip_plaintext_input_share")
+        let plaintext = try XCTUnwrap(plaintextAll.first)
         assertExact(plaintext, "DAP-18 PlaintextInputShare") { (try? DAPUpload.plaintextInputShare(Array("0123".utf8))) == $0 }
         let errors = try Self.fixtures(file, "roundtrip_upload_response")
         let three = try DAPUpload.errors(in: try XCTUnwrap(errors.last))
