@@ -1,5 +1,9 @@
 import AnonymousSummary
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Exit codes, as in BSD's sysexits.h, so scripts can tell a bad config from a bad call.
 package enum ExitCode: Int32 {
@@ -23,7 +27,15 @@ package struct CLIFailure: Error {
 
 package enum CLI {
     package static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        let bytes = Array((message + "\n").utf8)
+        let count = bytes.count
+        var written = 0
+        while written < count {
+            let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress.map { $0 + written }, count - written) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            written += n
+        }
     }
 
     /// The bytes of `path`, or of standard input for `-`, read only up to `limit` bytes: a file
@@ -38,15 +50,15 @@ package enum CLI {
         if path == "-" {
             fd = STDIN_FILENO
         } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            var entry = stat()
+            guard stat(path, &entry) == 0 else {
                 throw CLIFailure(code: .noInput, message: "\(path): no such file")
             }
-            guard !isDirectory.boolValue else {
+            guard (entry.st_mode & S_IFMT) != S_IFDIR else {
                 throw CLIFailure(code: .noInput, message: "\(path): is a directory")
             }
-            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > limit {
-                throw tooLarge(String(size.intValue))
+            if (entry.st_mode & S_IFMT) == S_IFREG, Int(entry.st_size) > limit {
+                throw tooLarge(String(entry.st_size))
             }
             fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw CLIFailure(code: .noInput, message: "\(path): cannot be read") }
@@ -66,7 +78,7 @@ package enum CLI {
             if room <= 0 { throw tooLarge("over \(limit)", unread: false) }
             let start = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: room))
-            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress.map { $0 + start }, room) }
+            let n = bytes.withUnsafeMutableBytes { readFD(fd, $0.baseAddress.map { $0 + start }, room) }
             if n < 0 {
                 if errno == EINTR { bytes.removeLast(room); continue }
                 throw CLIFailure(code: .noInput, message: "\(displayName(path)): cannot be read (errno \(errno))")
@@ -88,7 +100,7 @@ package enum CLI {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let n = Foundation.read(fd, buffer.baseAddress, chunk)
+            let n = readFD(fd, buffer.baseAddress, chunk)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CLIFailure(code: .noInput, message: "\(displayName(path)): read failed (errno \(errno))")
@@ -122,7 +134,13 @@ package enum CLI {
     }
 
     /// Bytes as lowercase hex, two digits each.
-    package static func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
+    package static func hex(_ b: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(2 * b.count)
+        for byte in b { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// "1 line", "2 lines".
     package static func plural(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
@@ -229,4 +247,9 @@ package enum CLI {
         }
         return value
     }
+}
+
+/// read(2), named apart from the standard library's own read functions.
+@inline(__always) func readFD(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

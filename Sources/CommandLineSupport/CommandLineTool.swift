@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One executable's command line: its name, its table of commands, and what it does with the
 /// words every tool takes (`help`, `--help`, `--version`) and with a command that belongs to the
