@@ -9,6 +9,16 @@ public enum DAPReportError: Error, Equatable, Sendable, CustomStringConvertible 
     case coding(DAPCodingError)
     case unknownConfigID(UInt8)
 
+    /// An HPKE or coding error of a report's making or opening, as this type.
+    init(_ error: any Error) {
+        switch error {
+        case let e as DAPCodingError: self = .coding(e)
+        case let e as HPKEError: self = .hpke(e)
+        case let e as DAPReportError: self = e
+        default: self = .coding(.malformed("\(error)"))
+        }
+    }
+
     public var description: String {
         switch self {
         case .noSupportedConfig(let role):
@@ -53,12 +63,8 @@ public enum DAPReportMaker {
                                            payload: try sender.seal(plaintext, authenticating: aad))
                 if role == .leader { report.leaderShare = ct } else { report.helperShare = ct }
             }
-        } catch let error as DAPCodingError {
-            throw .coding(error)
-        } catch let error as HPKEError {
-            throw .hpke(error)
         } catch {
-            throw .coding(.malformed("\(error)"))
+            throw DAPReportError(error)
         }
         return report
     }
@@ -74,12 +80,8 @@ public enum DAPReportMaker {
             var recipient = try HPKERecipient(privateKey: privateKey, ciphersuite: suite, info: profile.inputShareInfo(role),
                                               encapsulatedKey: ct.encapsulatedKey)
             return try DAPUpload.payload(ofPlaintextInputShare: try recipient.open(ct.payload, authenticating: aad))
-        } catch let error as DAPCodingError {
-            throw .coding(error)
-        } catch let error as HPKEError {
-            throw .hpke(error)
         } catch {
-            throw .coding(.malformed("\(error)"))
+            throw DAPReportError(error)
         }
     }
 }

@@ -17,4 +17,7 @@ package struct SplitMix64: RandomNumberGenerator {
 
     /// `n` bytes, one from each of `n` words.
     package mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
+
+    /// A uniform value in [0, 1) from the top 53 bits of a word.
+    package mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

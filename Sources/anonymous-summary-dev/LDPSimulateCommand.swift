@@ -19,17 +19,8 @@ import CommandLineSupport
 ///       populations drawn (with replacement) from the plugin sets of the configs in DIR;
 ///       plugins near 25%, 10% and 3%, and the two pairs most used together
 enum LDPSimulateCommand {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    }
+    /// The simulation's seeded generator: the package's one SplitMix64 (never a mechanism's source).
+    typealias Generator = SplitMix64
 
     struct Tally {
         var halfWidths: [Double] = []
@@ -59,7 +50,7 @@ enum LDPSimulateCommand {
         guard let m = OptimizedUnaryEncoding(epsilon: e) else { throw CLIFailure(code: .usage, message: "--epsilon is needed") }
         let n = try CLI.number(flags, "--instances", 0, "a whole number of at least 2") { $0 > 1 }
         let trials = try CLI.number(flags, "--trials", 100, "a whole number of at least 1") { $0 >= 1 }
-        var g = Generator(state: try CLI.number(flags, "--seed", UInt64(1), "a whole number from 0"))
+        var g = Generator(seed: try CLI.number(flags, "--seed", UInt64(1), "a whole number from 0"))
         if let dir = flags["--corpus"]?.last {
             try corpus(dir, m: m, n: n, trials: trials, g: &g)
             return
